@@ -1,0 +1,41 @@
+"""xstilts-jax: English intermediate-task training (STILTs) for zero-shot transfer, in JAX."""
+
+import setuptools
+
+setuptools.setup(
+    name='xstilts-jax',
+    version='0.1.0',
+    description='X-STILTs in JAX/Flax: intermediate-task training of XLM-R, evaluated on XTREME',
+    long_description=open('README.md').read(),
+    long_description_content_type='text/markdown',
+    python_requires='>=3.10',
+    packages=setuptools.find_packages(include=['xstilts_jax', 'xstilts_jax.*']),
+    include_package_data=True,
+    package_data={'xstilts_jax': ['assets/**/*', 'tasks/fixtures/**/*']},
+    install_requires=[
+        'jax>=0.7,<0.11',
+        'flax>=0.11,<0.13',
+        'optax>=0.2.4,<0.3',
+        'orbax-checkpoint>=0.11,<0.13',
+        'transformers>=4.45,<6',
+        'tokenizers>=0.20,<1',
+        'datasets>=3,<6',
+        'ml-collections>=1.0,<2',
+        'safetensors>=0.4,<1',
+        'huggingface_hub>=0.25,<2',
+        'tqdm>=4.60,<5',
+        'numpy>=1.26,<3',
+        'tensorboardX>=2.6,<3',
+        'matplotlib>=3.7,<4',
+    ],
+    extras_require={
+        # torch is the reference implementation in parity tests only, never imported by the package.
+        'test': ['pytest>=8,<10', 'torch>=2.4,<3'],
+        'tpu': ['jax[tpu]>=0.7,<0.11', 'gcsfs'],
+        'gpu': ['jax[cuda12]>=0.7,<0.11'],
+    },
+    entry_points={'console_scripts': [
+        'xstilts=xstilts_jax.main:run',
+        'xstilts-score=xstilts_jax.eval.score:run',
+    ]},
+)

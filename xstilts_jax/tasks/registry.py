@@ -1,0 +1,91 @@
+"""The task registry: a task is data (name, format, labels, languages, metric, sources).
+
+Entries live in `intermediate.py` (English intermediate tasks) and `xtreme.py` (the nine
+XTREME target tasks); both call `register`. Adding a task (XCOPA, say) is one `Task(...)`.
+"""
+
+import dataclasses
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm')
+
+
+@dataclasses.dataclass(frozen=True)
+class LocalSource:
+  """Raw files in XTREME's download layout (or the data set's own layout) under a data dir.
+
+  `paths` maps our split name ('train', 'dev', 'test') to a glob pattern, or a tuple of
+  patterns, relative to the data dir; `{lang}` is the XTREME language code and `{code}`
+  the file code from `Task.file_codes` (e.g. Tatoeba's iso3 'deu' for 'de').
+  `reader(files, lang=..., split=..., **kwargs)` gets, per pattern, the sorted list of
+  matching files and returns typed examples (see `examples.py`).
+  """
+  reader: Callable[..., Sequence[Any]]
+  paths: Mapping[str, Any]
+  kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class HubSource:
+  """A Hugging Face `datasets` id: `path`, config `name` (may contain `{lang}`), our split
+  -> hub split, and `convert(rows, lang=..., split=...)` from the hub's columns to examples."""
+  path: str
+  name: Optional[str]
+  splits: Mapping[str, str]
+  convert: Callable[..., Sequence[Any]]
+  note: str = ''  # where this copy differs from what XTREME evaluates
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+  name: str
+  format: str
+  metric: str
+  labels: Sequence[str] = ()
+  languages: Sequence[str] = ('en',)
+  train_language: str = 'en'
+  splits: Sequence[str] = ('train', 'dev', 'test')
+  local: Optional[LocalSource] = None
+  hub: Optional[HubSource] = None
+  file_codes: Mapping[str, str] = dataclasses.field(default_factory=dict)
+  num_choices: int = 0              # multiple choice only
+  xtreme_name: Optional[str] = None  # official XTREME task name, target tasks only
+  category: Optional[str] = None     # XTREME category: classification, structured, qa, retrieval
+  parts: Sequence[str] = ()          # composite tasks (ANLI+): member tasks sharing one head
+  head: Optional[str] = None         # name of the head this task trains; defaults to `name`
+  max_seq_length: int = 256
+
+  def __post_init__(self):
+    if self.format not in FORMATS:
+      raise ValueError(f'task {self.name!r}: unknown format {self.format!r}, expected one of {FORMATS}')
+
+  @property
+  def head_name(self) -> str:
+    return self.head or self.name
+
+
+_TASKS: dict = {}
+
+
+def register(task: Task) -> Task:
+  if task.name in _TASKS:
+    raise ValueError(f'task {task.name!r} registered twice')
+  _TASKS[task.name] = task
+  return task
+
+
+def get_task(name: str) -> Task:
+  _load_entries()
+  if name not in _TASKS:
+    raise KeyError(f'unknown task {name!r}; known tasks: {", ".join(sorted(_TASKS))}')
+  return _TASKS[name]
+
+
+def all_tasks() -> dict:
+  _load_entries()
+  return dict(_TASKS)
+
+
+def _load_entries():
+  # Entry modules register on import; imported lazily so readers stay importable alone.
+  from xstilts_jax.tasks import intermediate, xtreme  # noqa: F401
