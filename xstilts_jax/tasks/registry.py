@@ -17,8 +17,9 @@ class LocalSource:
   `paths` maps our split name ('train', 'dev', 'test') to a glob pattern, or a tuple of
   patterns, relative to the data dir; `{lang}` is the XTREME language code and `{code}`
   the file code from `Task.file_codes` (e.g. Tatoeba's iso3 'deu' for 'de').
-  `reader(files, lang=..., split=..., **kwargs)` gets, per pattern, the sorted list of
-  matching files and returns typed examples (see `examples.py`).
+  `reader(files, lang=..., split=..., **kwargs)` returns typed examples (`examples.py`);
+  `files` is the sorted list of matches of a single pattern, or, for a tuple of patterns,
+  one such list per pattern. A pattern that matches nothing is an error in `load.py`.
   """
   reader: Callable[..., Sequence[Any]]
   paths: Mapping[str, Any]
