@@ -1,0 +1,117 @@
+"""The full config schema, with the real run's values (PROTOCOL.md: jiant's XTREME settings).
+
+Every other config starts from this one and changes what it must. Any value can be changed
+on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli,pawsx`.
+
+  seed                 drives init, dropout, data order (shuffle, multi-task sampling, masking)
+  model                pretrained weights (hub id or dir; '' = random init of `preset`), dtype,
+                       remat, scan over layers, dropout
+  tokenizer            hub id / dir, or 'tiny' (shipped); '' = same as model.pretrained
+  data                 where the examples come from: 'local' (XTREME raw layout under data_dir;
+                       data_dir '' = shipped fixtures) or 'hub' (datasets ids of the registry)
+  parallel             mesh shape and axis names, logical-axis rules
+  optimizer            AdamW + linear warmup/decay, clip, gradient accumulation
+  intermediate         phase 2: tasks ('' = no intermediate phase: the XLM-R baseline)
+  targets              phase 3: comma-separated XTREME tasks (bucc2018/tatoeba: no training)
+  target               phase 3 training settings, epochs per task
+  qa                   doc stride, query length, n-best, answer length
+  retrieval            pooled layer, length, BUCC k
+  eval                 batch size, limits on test examples/languages (0/'' = all)
+  checkpoint           interval, how many to keep
+"""
+
+import ml_collections
+
+# Target epochs per XTREME task (PROTOCOL.md, jiant's XTREME scripts).
+TARGET_EPOCHS = {'xnli': 2, 'pawsx': 5, 'udpos': 10, 'panx': 10,
+                 'xquad': 2, 'mlqa': 2, 'tydiqa': 2}
+ALL_TARGETS = 'xnli,pawsx,udpos,panx,xquad,mlqa,tydiqa,bucc2018,tatoeba'
+
+
+def phase_config(**overrides):
+  """Training settings of one phase; the same schema for intermediate and target phases."""
+  c = ml_collections.ConfigDict()
+  c.epochs = 3.0
+  c.num_steps = 0               # > 0 overrides epochs (every task of the phase)
+  c.batch_size = 32             # global batch, in examples
+  c.qa_batch_size = 16          # span QA tasks (PROTOCOL.md)
+  c.max_seq_length = 256
+  c.qa_max_seq_length = 384
+  c.learning_rate = 1e-5
+  c.eval_every = 1000           # model selection interval, in steps (0: only at the end)
+  c.eval_examples = 500         # first N examples of the ENGLISH dev set, never target languages
+  c.max_train_examples = 0      # > 0: keep only the first N training examples (smoke runs)
+  c.log_every = 50
+  # Multi-task sampling: p(task) ∝ min(size, cap) ** (1 / temperature).
+  c.mixing_temperature = 1.0
+  c.mixing_cap = 0              # 0 = no cap
+  c.update(overrides)
+  return c
+
+
+def get_config():
+  c = ml_collections.ConfigDict()
+  c.seed = 0
+
+  c.model = ml_collections.ConfigDict()
+  c.model.pretrained = 'FacebookAI/xlm-roberta-large'
+  c.model.preset = 'xlmr_large'     # only used with pretrained == '' (random init)
+  c.model.dtype = 'bfloat16'        # compute dtype; parameters stay float32
+  c.model.param_dtype = 'float32'
+  c.model.remat = False
+  c.model.scan_layers = False
+  c.model.dropout = 0.1
+
+  c.tokenizer = ''                  # '' = the tokenizer of model.pretrained
+
+  c.data = ml_collections.ConfigDict()
+  c.data.source = 'hub'             # 'hub' or 'local'
+  c.data.data_dir = ''              # local: XTREME raw layout; '' = the shipped fixtures
+  c.data.hub_dir = ''               # tests: a dataset saved with save_to_disk
+
+  c.parallel = ml_collections.ConfigDict()
+  c.parallel.mesh_shape = (-1, 1, 1)   # -1: all remaining devices
+  c.parallel.mesh_axes = ('data', 'fsdp', 'tensor')
+  c.parallel.rules = ()                # () = the default logical-axis rules of parallel/
+
+  c.optimizer = ml_collections.ConfigDict()
+  c.optimizer.b1 = 0.9
+  c.optimizer.b2 = 0.999
+  c.optimizer.eps = 1e-8
+  c.optimizer.weight_decay = 0.01   # not on biases and LayerNorm
+  c.optimizer.warmup_fraction = 0.1
+  c.optimizer.max_grad_norm = 1.0
+  c.optimizer.grad_accum_steps = 1
+
+  c.intermediate = phase_config(epochs=3.0)
+  c.intermediate.tasks = 'mnli'     # comma-separated; several = multi-task
+
+  c.targets = ALL_TARGETS
+  c.target = phase_config(epochs=2.0)
+  c.target.epochs_per_task = ml_collections.ConfigDict(TARGET_EPOCHS)
+
+  c.qa = ml_collections.ConfigDict()
+  c.qa.doc_stride = 128
+  c.qa.max_query_length = 64
+  c.qa.n_best = 20
+  c.qa.max_answer_length = 30
+
+  c.retrieval = ml_collections.ConfigDict()
+  c.retrieval.layer = 14            # hidden_states index (0 = embeddings); 14 of 24 for Large
+  c.retrieval.max_seq_length = 512
+  c.retrieval.batch_size = 128
+  c.retrieval.bucc_k = 4
+
+  c.eval = ml_collections.ConfigDict()
+  c.eval.batch_size = 128
+  c.eval.max_examples = 0           # > 0: first N test examples per language (smoke runs)
+  c.eval.languages = ''             # '' = every language of the task
+
+  c.checkpoint = ml_collections.ConfigDict()
+  c.checkpoint.every = 1000         # steps; SIGTERM also saves
+  c.checkpoint.keep = 2
+
+  # Test hook: multiply the loss by this at step `debug.nan_at_step` to make it inf/NaN.
+  c.debug = ml_collections.ConfigDict()
+  c.debug.nan_at_step = -1
+  return c

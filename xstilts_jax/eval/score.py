@@ -1,0 +1,139 @@
+"""Scores an XTREME submission: `python -m xstilts_jax.eval.score --predictions DIR --labels DIR`.
+
+Prints JSON:
+  {"tasks": {task: {"avg": {metric: value} | null, "score": value | null,
+                    "langs": {lang: {metric: value}}, "missing_langs": [lang]}},
+   "categories": {category: value | null}, "xtreme_score": value | null,
+   "xtreme_score_reason": null | str, "missing": ["task" | "task/lang"], "ignored": [path],
+   "warnings": [str]}
+Values are percent. A task's "score" is what enters the XTREME score ((EM + F1) / 2 for QA).
+
+Missing data, where XTREME's evaluate.py simply skips a task without a folder and crashes on
+a missing language file: a task without a predictions folder is listed in "missing" and left
+out of "tasks" (never scored 0); a present task lacking some official languages is scored per
+language, but its average, its category and the XTREME score are null (an average over part
+of the language list is not comparable), and each such language is listed as "task/lang".
+Files outside the nine tasks' official languages (e.g. Mewsli-X) are listed in "ignored".
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from xstilts_jax.eval import metrics
+from xstilts_jax.eval import submission
+from xstilts_jax.eval import xtreme_tasks
+
+
+def score_language(task_name, lang, labels, predictions):
+  """Metrics (percent) of one language, from what submission.read_pair returns."""
+  task = xtreme_tasks.get_xtreme_task(task_name)
+  if task.kind == 'label':
+    return metrics.accuracy(labels, predictions)
+  if task.kind == 'tags':
+    return metrics.chunk_prf(labels, predictions)
+  if task.kind == 'pairs':
+    return metrics.bucc_prf(labels, predictions)
+  if task.name == 'mlqa':
+    return metrics.mlqa_evaluate(labels, predictions, lang)
+  return metrics.squad_evaluate(labels, predictions)
+
+
+def _unanswered(labels, predictions):
+  ids = [qa['id'] for a in labels for p in a['paragraphs'] for qa in p['qas']]
+  return sum(qid not in predictions for qid in ids), len(ids)
+
+
+def score_task(task_name, pred_dir, label_dir, warnings):
+  task = xtreme_tasks.get_xtreme_task(task_name)
+  langs, missing = {}, []
+  for lang in task.langs:
+    pred_path = submission.submission_path(pred_dir, task.name, lang)
+    label_path = submission.submission_path(label_dir, task.name, lang)
+    if not os.path.isfile(pred_path):
+      missing.append(lang)
+      continue
+    labels, predictions = submission.read_pair(pred_path, label_path, task.name)
+    if task.kind == 'qa':
+      n, total = _unanswered(labels, predictions)
+      if n:
+        warnings.append(f'{pred_path}: {n} of {total} questions unanswered (scored 0)')
+    langs[lang] = score_language(task.name, lang, labels, predictions)
+  avg = score = None
+  if not missing:
+    avg = {m: sum(langs[l][m] for l in task.langs) / len(task.langs) for m in task.metrics}
+    score = xtreme_tasks.task_number(task, avg)
+  return {'avg': avg, 'score': score, 'langs': langs, 'missing_langs': missing}
+
+
+def _ignored(pred_dir):
+  """Prediction files the scorer does not read."""
+  out = []
+  for name in sorted(os.listdir(pred_dir)):
+    path = os.path.join(pred_dir, name)
+    task = xtreme_tasks.TASKS.get(name)
+    if task is None:
+      out.append(name)
+      continue
+    if not os.path.isdir(path):
+      continue
+    expected = {f'test-{l}.{task.suffix}' for l in task.langs}
+    out.extend(f'{name}/{f}' for f in sorted(os.listdir(path)) if f not in expected)
+  return out
+
+
+def score_dirs(pred_dir, label_dir):
+  """Scores every XTREME task found in pred_dir against label_dir (see the module doc)."""
+  for d in (pred_dir, label_dir):
+    if not os.path.isdir(d):
+      raise submission.SubmissionError(f'{d}: not a directory')
+  tasks, missing, warnings = {}, [], []
+  for name in xtreme_tasks.TASKS:
+    if not os.path.isdir(os.path.join(pred_dir, name)):
+      missing.append(name)
+      continue
+    if not os.path.isdir(os.path.join(label_dir, name)):
+      raise submission.SubmissionError(
+          f'{os.path.join(label_dir, name)}: no labels for task {name} with predictions')
+    tasks[name] = score_task(name, pred_dir, label_dir, warnings)
+    missing.extend(f'{name}/{l}' for l in tasks[name]['missing_langs'])
+  categories = {}
+  for category in xtreme_tasks.CATEGORIES:
+    members = [t for t in xtreme_tasks.TASKS.values() if t.category == category]
+    values = [tasks[t.name]['score'] if t.name in tasks else None for t in members]
+    categories[category] = None if None in values else sum(values) / len(values)
+  values = [tasks[t]['score'] if t in tasks else None for t in xtreme_tasks.TASKS]
+  if None in values:
+    xtreme_score = None
+    reason = 'not all nine tasks are complete; missing: ' + ', '.join(missing)
+  else:
+    xtreme_score, reason = sum(values) / len(values), None
+  return {'tasks': tasks, 'categories': categories, 'xtreme_score': xtreme_score,
+          'xtreme_score_reason': reason, 'missing': missing, 'ignored': _ignored(pred_dir),
+          'warnings': warnings}
+
+
+def main(argv=None):
+  parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+  parser.add_argument('--predictions', required=True, help='folder of <task>/test-<lang>.*')
+  parser.add_argument('--labels', required=True, help='folder of gold files, same layout')
+  parser.add_argument('--output', help='also write the JSON to this file')
+  args = parser.parse_args(argv)
+  try:
+    scores = score_dirs(args.predictions, args.labels)
+  except submission.SubmissionError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 1
+  text = json.dumps(scores, indent=2, ensure_ascii=False)
+  if args.output:
+    with open(args.output, 'w', encoding='utf-8') as f:
+      f.write(text + '\n')
+  print(text)
+  for w in scores['warnings']:
+    print(f'warning: {w}', file=sys.stderr)
+  return 0
+
+
+if __name__ == '__main__':
+  sys.exit(main())

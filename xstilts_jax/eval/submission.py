@@ -1,0 +1,248 @@
+"""XTREME submission files: `<task>/test-<lang>.{tsv,json}`, written and read with validation.
+
+Formats (as google-research/xtreme `mock_test_data` and `evaluate.py`):
+  xnli, pawsx, tatoeba  tsv, one label per line (XNLI names, PAWS-X 0/1, Tatoeba the index of
+                        the predicted English sentence)
+  udpos, panx           tsv, one tag per line, a blank line between sentences
+  bucc2018              tsv, one `<source id>\t<target id>` pair per line (a set; any count)
+  xquad, mlqa, tydiqa   json; predictions: {question id: answer text}; labels: SQuAD v1.1 JSON
+Every error names the file and, where it has one, the line.
+"""
+
+import json
+import os
+import re
+
+from xstilts_jax.eval import xtreme_tasks
+
+
+class SubmissionError(ValueError):
+  """A malformed or mismatched submission file."""
+
+
+def submission_path(root, task_name, lang):
+  task = xtreme_tasks.get_xtreme_task(task_name)
+  return os.path.join(root, task.name, f'test-{lang}.{task.suffix}')
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _label_text(task, value, i):
+  if task.name == 'tatoeba':
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+      raise SubmissionError(f'tatoeba prediction {i}: expected a non-negative int, got {value!r}')
+    return str(value)
+  if isinstance(value, int) and not isinstance(value, bool):
+    if not 0 <= value < len(task.labels):
+      raise SubmissionError(f'{task.name} prediction {i}: index {value} outside {task.labels}')
+    return task.labels[value]
+  if value not in task.labels:
+    raise SubmissionError(f'{task.name} prediction {i}: unknown label {value!r}; '
+                          f'expected one of {task.labels}')
+  return value
+
+
+def _lines(task, predictions):
+  """The text lines of a tsv submission file."""
+  if task.kind == 'label':
+    return [_label_text(task, v, i) for i, v in enumerate(predictions)]
+  if task.kind == 'tags':
+    lines = []
+    for i, sentence in enumerate(predictions):
+      # An empty sentence cannot be told apart from the separator, so refuse it.
+      if not sentence:
+        raise SubmissionError(f'{task.name} sentence {i} is empty')
+      for tag in sentence:
+        if tag not in task.labels:
+          raise SubmissionError(f'{task.name} sentence {i}: unknown tag {tag!r}')
+      if i:
+        lines.append('')
+      lines.extend(sentence)
+    return lines
+  lines = []
+  for i, pair in enumerate(predictions):
+    if (len(pair) != 2 or not all(isinstance(x, str) and x and not re.search(r'\s', x)
+                                  for x in pair)):
+      raise SubmissionError(f'bucc2018 pair {i}: expected two ids without whitespace, '
+                            f'got {pair!r}')
+    lines.append('\t'.join(pair))
+  return lines
+
+
+def write_predictions(out_dir, task, lang, predictions):
+  """Writes one language's test predictions in XTREME's layout; returns the file path.
+
+  predictions: xnli/pawsx a list of label names or label indices; tatoeba a list of ints;
+  udpos/panx a list of sentences (lists of tags); bucc2018 a list of (source id, target id);
+  xquad/mlqa/tydiqa a dict question id -> answer text.
+  """
+  spec = xtreme_tasks.get_xtreme_task(task)
+  if not re.fullmatch(r'[A-Za-z0-9_-]+', lang):
+    raise SubmissionError(f'bad language code {lang!r}')
+  path = submission_path(out_dir, task, lang)
+  if spec.kind == 'qa':
+    if not isinstance(predictions, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in predictions.items()):
+      raise SubmissionError(f'{task}: predictions must be a dict of str id -> str answer')
+    text = json.dumps(predictions, ensure_ascii=False, indent=2) + '\n'
+  else:
+    lines = _lines(spec, predictions)
+    text = ''.join(line + '\n' for line in lines)
+  os.makedirs(os.path.dirname(path), exist_ok=True)
+  tmp = path + '.tmp'
+  with open(tmp, 'w', encoding='utf-8') as f:
+    f.write(text)
+  os.replace(tmp, path)  # never leave a half-written file under the real name
+  return path
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _read_lines(path):
+  try:
+    with open(path, encoding='utf-8') as f:
+      return f.read().splitlines()
+  except UnicodeDecodeError as e:
+    raise SubmissionError(f'{path}: not UTF-8 ({e})') from None
+
+
+def _check_value(path, lineno, value, task):
+  if '\t' in value:
+    raise SubmissionError(f'{path}:{lineno}: expected one column, got {value.count(chr(9)) + 1}')
+  if task.name == 'tatoeba':
+    if not value.isdigit():
+      raise SubmissionError(f'{path}:{lineno}: expected a sentence index, got {value!r}')
+  elif value not in task.labels:
+    raise SubmissionError(f'{path}:{lineno}: unknown label {value!r}; '
+                          f'expected one of {list(task.labels)}')
+
+
+def read_labels_file(path, task):
+  """One label per line -> [(line number, label)]; each line stripped as XTREME does."""
+  task = xtreme_tasks.get_xtreme_task(task)
+  out = []
+  for lineno, line in enumerate(_read_lines(path), 1):
+    value = line.strip()
+    if not value:
+      raise SubmissionError(f'{path}:{lineno}: empty line')
+    _check_value(path, lineno, value, task)
+    out.append((lineno, value))
+  return out
+
+
+def read_tags_file(path, task):
+  """Sentences of tags -> [(first line number, [tags])], split exactly as XTREME's read_tag
+  (every blank line closes a sentence, so two blank lines in a row make an empty one)."""
+  task = xtreme_tasks.get_xtreme_task(task)
+  sentences, tags, start = [], [], 1
+  lines = _read_lines(path)
+  for lineno, line in enumerate(lines, 1):
+    value = line.strip()
+    if value:
+      _check_value(path, lineno, value, task)
+      if not tags:
+        start = lineno
+      tags.append(value)
+    else:
+      sentences.append((start if tags else lineno, tags))
+      tags = []
+  if tags:
+    sentences.append((start, tags))
+  return sentences
+
+
+def read_pairs_file(path):
+  """BUCC pairs -> [(line number, (source id, target id))]."""
+  out = []
+  for lineno, line in enumerate(_read_lines(path), 1):
+    fields = line.strip().split('\t')
+    if len(fields) != 2 or not all(fields):
+      raise SubmissionError(f'{path}:{lineno}: expected `<source id>\\t<target id>`, '
+                            f'got {line!r}')
+    out.append((lineno, tuple(fields)))
+  return out
+
+
+def _load_json(path):
+  try:
+    with open(path, encoding='utf-8') as f:
+      return json.load(f)
+  except json.JSONDecodeError as e:
+    raise SubmissionError(f'{path}:{e.lineno}: bad JSON ({e.msg}, column {e.colno})') from None
+  except UnicodeDecodeError as e:
+    raise SubmissionError(f'{path}: not UTF-8 ({e})') from None
+
+
+def read_qa_predictions(path):
+  """{question id: answer text}."""
+  data = _load_json(path)
+  if not isinstance(data, dict):
+    raise SubmissionError(f'{path}: expected a JSON object {{question id: answer}}, '
+                          f'got {type(data).__name__}')
+  for qid, answer in data.items():
+    if not isinstance(answer, str):
+      raise SubmissionError(f'{path}: answer for question {qid!r} is '
+                            f'{type(answer).__name__}, expected a string')
+  return data
+
+
+def read_qa_labels(path):
+  """The SQuAD 'data' list (a bare list is accepted too, as XTREME's read_squad does)."""
+  data = _load_json(path)
+  if isinstance(data, dict):
+    data = data.get('data')
+  if not isinstance(data, list):
+    raise SubmissionError(f'{path}: expected SQuAD JSON with a "data" list')
+  try:
+    for article in data:
+      for paragraph in article['paragraphs']:
+        for qa in paragraph['qas']:
+          if not isinstance(qa['id'], str) or not all(
+              isinstance(a['text'], str) for a in qa['answers']):
+            raise TypeError(qa.get('id'))
+  except (KeyError, TypeError) as e:
+    raise SubmissionError(f'{path}: not SQuAD v1.1 JSON (articles -> paragraphs -> qas with '
+                          f'id and answers[].text): problem at {e!r}') from None
+  return data
+
+
+def _count_mismatch(pred_path, label_path, n_pred, n_label, unit, line_of):
+  which = pred_path if n_pred > n_label else label_path
+  first = min(n_pred, n_label)
+  raise SubmissionError(
+      f'{pred_path}: {n_pred} {unit} but {label_path} has {n_label}; the first unmatched one '
+      f'is at {which}:{line_of(first)}')
+
+
+def read_pair(pred_path, label_path, task):
+  """Reads and cross-checks one language's predictions and labels -> (labels, predictions)
+  in the form the task's metric takes."""
+  spec = xtreme_tasks.get_xtreme_task(task)
+  for path in (pred_path, label_path):
+    if not os.path.isfile(path):
+      raise SubmissionError(f'{path}: no such file')
+  if spec.kind == 'qa':
+    return read_qa_labels(label_path), read_qa_predictions(pred_path)
+  if spec.kind == 'pairs':
+    return ([p for _, p in read_pairs_file(label_path)],
+            [p for _, p in read_pairs_file(pred_path)])
+  if spec.kind == 'label':
+    gold, pred = read_labels_file(label_path, task), read_labels_file(pred_path, task)
+    if len(gold) != len(pred):
+      longer = pred if len(pred) > len(gold) else gold
+      _count_mismatch(pred_path, label_path, len(pred), len(gold), 'lines',
+                      lambda i: longer[i][0])
+    return [v for _, v in gold], [v for _, v in pred]
+  gold, pred = read_tags_file(label_path, task), read_tags_file(pred_path, task)
+  if len(gold) != len(pred):
+    longer = pred if len(pred) > len(gold) else gold
+    _count_mismatch(pred_path, label_path, len(pred), len(gold), 'sentences',
+                    lambda i: longer[i][0])
+  for (pline, ptags), (gline, gtags) in zip(pred, gold):
+    if len(ptags) != len(gtags):
+      raise SubmissionError(
+          f'{pred_path}:{pline}: sentence has {len(ptags)} tags but the one at '
+          f'{label_path}:{gline} has {len(gtags)}')
+  return [t for _, t in gold], [t for _, t in pred]

@@ -1,0 +1,55 @@
+"""Entry point: run one experiment (intermediate phase → target phases → zero-shot → table).
+
+  python -m xstilts_jax.main --config configs/tiny.py --workdir /tmp/xstilts_tiny
+  python -m xstilts_jax.main --config configs/xlmr_large.py --workdir DIR \
+      --config.intermediate.tasks=squad_v1 --config.targets=xquad,mlqa
+
+Run the same command again after a crash, a kill or a preemption: finished phases are kept,
+the unfinished one resumes from its last checkpoint.
+
+Exit codes: 0 done; 1 an error (e.g. a NaN loss: the message says which phase and step, the
+last good checkpoint is kept); 75 (EX_TEMPFAIL) stopped by SIGTERM after saving a checkpoint:
+run the same command again to resume.
+"""
+
+import sys
+
+from absl import app
+from absl import flags
+from absl import logging
+from ml_collections import config_flags
+
+_CONFIG = config_flags.DEFINE_config_file(
+    'config', None, 'Config file with get_config(); fields can be overridden with --config.x=y.',
+    lock_config=True)
+_WORKDIR = flags.DEFINE_string('workdir', None, 'Experiment folder (local path or gs://).')
+flags.mark_flags_as_required(['config', 'workdir'])
+
+EXIT_PREEMPTED = 75
+
+
+def main(argv):
+  if len(argv) > 1:
+    raise app.UsageError(f'unexpected arguments: {argv[1:]}')
+  # Heavy imports after flag parsing, so --help is instant.
+  from xstilts_jax.parallel import distributed
+  from xstilts_jax.train import experiment
+  from xstilts_jax.train import loop
+
+  distributed.initialize()
+  try:
+    experiment.run(_CONFIG.value, _WORKDIR.value)
+  except loop.Preempted as e:
+    logging.warning('%s', e)
+    print(f'Stopped by SIGTERM after saving a checkpoint ({e}); run the same command to resume.',
+          file=sys.stderr)
+    sys.exit(EXIT_PREEMPTED)
+
+
+def run():
+  """Console entry point (`xstilts --config ... --workdir ...`)."""
+  app.run(main)
+
+
+if __name__ == '__main__':
+  run()

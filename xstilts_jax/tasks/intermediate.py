@@ -1,0 +1,161 @@
+"""The English intermediate tasks of X-STILTs (PROTOCOL.md), one `register` call each.
+
+Local layout under a data dir (the shipped fixtures in `fixtures/` mirror it), as each
+data set downloads:
+
+  glue/MNLI/train.tsv, dev_matched.tsv          GLUE (dev = matched)
+  glue/QQP/train.tsv, dev.tsv                   GLUE
+  snli/snli_1.0/snli_1.0_{train,dev,test}.jsonl SNLI 1.0
+  anli/anli_v1.0/R{1,2,3}/{train,dev,test}.jsonl ANLI v1.0
+  squad/train-v1.1.json, dev-v1.1.json          SQuAD v1.1 (shared with XQuAD/MLQA training)
+  squad/train-v2.0.json, dev-v2.0.json          SQuAD v2.0
+  hellaswag/hellaswag_{train,val}.jsonl         HellaSwag
+  cosmosqa/{train,valid}.csv                    Cosmos QA release
+  commonsenseqa/{train,dev}_rand_split.jsonl    CommonsenseQA
+  ccg/ccgbank/data/AUTO/<section>/wsj_*.auto    CCGbank (LDC; the release unpacks as
+                                                ccgbank_1_1/: link or rename it ccgbank/);
+  ccg/labels.txt                                the supertag list (readers/ccg.py builds it)
+
+Unlabelled test splits (GLUE, HellaSwag, Cosmos QA, CommonsenseQA) are not registered.
+
+ANLI+ (`anli_plus`) is a composite: `parts` = anli_r1, anli_r2, anli_r3, mnli, snli, all
+trained through the one head `nli` (`head`). A multi-task run loads each part on its own
+(any source) and routes it to the composite's head; `load_examples('anli_plus', split)` on
+local files is the concatenation of the parts in that order, guids prefixed with the part.
+The hub has no single ANLI+ data set, so the composite has no hub source.
+
+Skipped records: SNLI / MNLI pairs without a gold label are dropped, counted and logged
+per file (see `readers/rawfiles.py`).
+
+CCG labels: `Task.labels` of `ccg` is the fixture's supertag list; for real CCGbank use
+`resolve_labels(task, data_dir)`, which reads `<data_dir>/ccg/labels.txt` (1,363 tags in
+the paper's setup). CCGbank is licensed (LDC): there is no hub source.
+"""
+
+import dataclasses
+import functools
+import os
+
+from xstilts_jax.tasks import hub_intermediate as hub
+from xstilts_jax.tasks.readers import (anli, ccg, commonsenseqa, cosmosqa, glue, hellaswag,
+                                       snli, squad)
+from xstilts_jax.tasks.readers.nli import NLI_LABELS
+from xstilts_jax.tasks.registry import HubSource, LocalSource, Task, register
+
+_FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
+_CCG_LABELS = 'ccg/labels.txt'
+_AUTO = 'ccg/ccgbank/data/AUTO'
+_CHOICES4 = ('0', '1', '2', '3')  # multiple choice: labels name the choices, in order
+
+MNLI = register(Task(
+    name='mnli', format='classification', metric='accuracy', labels=NLI_LABELS,
+    splits=('train', 'dev'),
+    local=LocalSource(glue.read_mnli, {'train': 'glue/MNLI/train.tsv',
+                                       'dev': 'glue/MNLI/dev_matched.tsv'}),
+    hub=HubSource('nyu-mll/glue', 'mnli', {'train': 'train', 'dev': 'validation_matched'},
+                  functools.partial(hub.nli_rows, hub_id='nyu-mll/glue mnli', guid='idx'))))
+
+QQP = register(Task(
+    name='qqp', format='classification', metric='accuracy', labels=glue.QQP_LABELS,
+    splits=('train', 'dev'),
+    local=LocalSource(glue.read_qqp, {'train': 'glue/QQP/train.tsv', 'dev': 'glue/QQP/dev.tsv'}),
+    hub=HubSource('nyu-mll/glue', 'qqp', {'train': 'train', 'dev': 'validation'},
+                  hub.qqp_rows)))
+
+SNLI = register(Task(
+    name='snli', format='classification', metric='accuracy', labels=NLI_LABELS,
+    local=LocalSource(snli.read_snli, {s: f'snli/snli_1.0/snli_1.0_{s}.jsonl'
+                                       for s in ('train', 'dev', 'test')}),
+    hub=HubSource('stanfordnlp/snli', None,
+                  {'train': 'train', 'dev': 'validation', 'test': 'test'},
+                  functools.partial(hub.nli_rows, hub_id='stanfordnlp/snli', guid=''))))
+
+ANLI_ROUNDS = tuple(
+    register(Task(
+        name=f'anli_r{r}', format='classification', metric='accuracy', labels=NLI_LABELS,
+        local=LocalSource(anli.read_anli, {s: f'anli/anli_v1.0/R{r}/{s}.jsonl'
+                                           for s in ('train', 'dev', 'test')}),
+        hub=HubSource('facebook/anli', None,
+                      {s: f'{s}_r{r}' for s in ('train', 'dev', 'test')},
+                      functools.partial(hub.nli_rows, hub_id='facebook/anli', guid='uid'),
+                      note='the legacy id `anli` holds the same data')))
+    for r in (1, 2, 3))
+
+
+def _read_parts(files, lang=None, split=None, *, parts=()):
+  """The composite's examples: each part's reader on its files, guids prefixed by the part."""
+  examples = []
+  for part, part_files in zip(parts, files):
+    task = _PARTS[part]
+    for ex in task.local.reader(part_files, lang=lang, split=split, **task.local.kwargs):
+      examples.append(dataclasses.replace(ex, guid=f'{part}-{ex.guid}'))
+  return examples
+
+
+_PARTS = {t.name: t for t in ANLI_ROUNDS + (MNLI, SNLI)}
+_ANLI_PLUS_PARTS = ('anli_r1', 'anli_r2', 'anli_r3', 'mnli', 'snli')
+
+ANLI_PLUS = register(Task(
+    name='anli_plus', format='classification', metric='accuracy', labels=NLI_LABELS,
+    splits=('train', 'dev'), parts=_ANLI_PLUS_PARTS, head='nli',
+    local=LocalSource(
+        functools.partial(_read_parts, parts=_ANLI_PLUS_PARTS),
+        {s: tuple(_PARTS[p].local.paths[s] for p in _ANLI_PLUS_PARTS) for s in ('train', 'dev')})))
+
+SQUAD_V1 = register(Task(
+    name='squad_v1', format='span_qa', metric='squad', splits=('train', 'dev'),
+    max_seq_length=384,
+    local=LocalSource(squad.read_squad, {'train': 'squad/train-v1.1.json',
+                                         'dev': 'squad/dev-v1.1.json'}, {'version': 1}),
+    hub=HubSource('rajpurkar/squad', None, {'train': 'train', 'dev': 'validation'},
+                  functools.partial(hub.squad_rows, version=1))))
+
+SQUAD_V2 = register(Task(
+    name='squad_v2', format='span_qa', metric='squad_v2', splits=('train', 'dev'),
+    max_seq_length=384,
+    local=LocalSource(squad.read_squad, {'train': 'squad/train-v2.0.json',
+                                         'dev': 'squad/dev-v2.0.json'}, {'version': 2}),
+    hub=HubSource('rajpurkar/squad_v2', None, {'train': 'train', 'dev': 'validation'},
+                  functools.partial(hub.squad_rows, version=2))))
+
+HELLASWAG = register(Task(
+    name='hellaswag', format='multiple_choice', metric='accuracy', splits=('train', 'dev'),
+    num_choices=4, labels=_CHOICES4,
+    local=LocalSource(hellaswag.read_hellaswag, {'train': 'hellaswag/hellaswag_train.jsonl',
+                                                 'dev': 'hellaswag/hellaswag_val.jsonl'}),
+    hub=HubSource('Rowan/hellaswag', None, {'train': 'train', 'dev': 'validation'},
+                  hub.hellaswag_rows)))
+
+COSMOSQA = register(Task(
+    name='cosmosqa', format='multiple_choice', metric='accuracy', splits=('train', 'dev'),
+    num_choices=4, labels=_CHOICES4,
+    local=LocalSource(cosmosqa.read_cosmosqa, {'train': 'cosmosqa/train.csv',
+                                               'dev': 'cosmosqa/valid.csv'}),
+    hub=HubSource('allenai/cosmos_qa', None, {'train': 'train', 'dev': 'validation'},
+                  hub.cosmosqa_rows)))
+
+COMMONSENSEQA = register(Task(
+    name='commonsenseqa', format='multiple_choice', metric='accuracy', splits=('train', 'dev'),
+    num_choices=5, labels=commonsenseqa.CHOICE_LABELS,
+    local=LocalSource(commonsenseqa.read_commonsenseqa,
+                      {'train': 'commonsenseqa/train_rand_split.jsonl',
+                       'dev': 'commonsenseqa/dev_rand_split.jsonl'}),
+    hub=HubSource('tau/commonsense_qa', None, {'train': 'train', 'dev': 'validation'},
+                  hub.commonsenseqa_rows)))
+
+# Standard split: sections 02-21 train, 00 dev, 23 test (one glob per run of sections).
+CCG = register(Task(
+    name='ccg', format='tagging', metric='accuracy',
+    labels=ccg.read_labels(os.path.join(_FIXTURES, _CCG_LABELS)),
+    local=LocalSource(ccg.read_ccg, {
+        'train': (_CCG_LABELS, f'{_AUTO}/0[2-9]/wsj_*.auto', f'{_AUTO}/1[0-9]/wsj_*.auto',
+                  f'{_AUTO}/2[01]/wsj_*.auto'),
+        'dev': (_CCG_LABELS, f'{_AUTO}/00/wsj_*.auto'),
+        'test': (_CCG_LABELS, f'{_AUTO}/23/wsj_*.auto')})))
+
+
+def resolve_labels(task: Task, data_dir: str) -> Task:
+  """The task with the label list of the data in `data_dir` (CCG: `ccg/labels.txt`)."""
+  if task.name != 'ccg':
+    return task
+  return dataclasses.replace(task, labels=ccg.read_labels(os.path.join(data_dir, _CCG_LABELS)))

@@ -1,0 +1,43 @@
+"""PAN-X (WikiANN NER) as XTREME's download leaves it: `panx_dataset/<lang>-<split>` (the
+`train`/`dev`/`test` files of `<lang>.tar.gz`, renamed), one `<lang>:<token>\t<label>` per line,
+a blank line between sentences.
+
+As utils_preprocess.panx_preprocess: the token is the text after the first ':'. A line that is
+neither blank nor `prefix:token<TAB>label` is an error here (XTREME skipped it silently).
+"""
+
+from xstilts_jax.tasks.examples import TaggingExample
+
+LABELS = ('O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC')
+
+
+def read_panx(files, lang, split=None):
+  examples = []
+  for path in files:
+    try:
+      f = open(path, encoding='utf-8')
+    except FileNotFoundError:
+      raise FileNotFoundError(f'{path}: no such file; expected a PAN-X file') from None
+    words, tags = [], []
+    with f:
+      for lineno, line in enumerate(f, 1):
+        line = line.strip()
+        if not line:
+          if words:
+            examples.append(TaggingExample(f'{split}-{lang}-{len(examples)}', tuple(words),
+                                           tuple(tags)))
+          words, tags = [], []
+          continue
+        items = line.split('\t')
+        colon = items[0].find(':')
+        if len(items) != 2 or colon == -1:
+          raise ValueError(f'{path}:{lineno}: expected "<lang>:<token><TAB><label>", got '
+                           f'{line[:80]!r}')
+        label = items[1].strip()
+        if label not in LABELS:
+          raise ValueError(f'{path}:{lineno}: unknown label {label!r}; expected one of {LABELS}')
+        words.append(items[0][colon + 1:].strip())
+        tags.append(label)
+    if words:
+      examples.append(TaggingExample(f'{split}-{lang}-{len(examples)}', tuple(words), tuple(tags)))
+  return examples

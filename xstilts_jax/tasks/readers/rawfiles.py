@@ -1,0 +1,101 @@
+"""Line-oriented raw files: JSON lines and CSV with a header (TSV: `tsv.read_rows`).
+
+Every error names the file, the line and what was expected. Records a reader drops on
+purpose (NLI pairs without a gold label) are counted, never silent: the reader adds them to
+the `skipped` dict its caller may pass (reason -> count, the convention of `read_squad`) and
+logs one warning per file on the `xstilts_jax.tasks` logger, so a run that goes through
+`load_examples` shows the counts in its log (absl logging forwards this logger).
+"""
+
+import csv
+import json
+import logging
+from typing import Iterator, Optional, Sequence, Tuple
+
+logger = logging.getLogger('xstilts_jax.tasks')
+
+
+def open_text(path: str, expected: str):
+  try:
+    return open(path, encoding='utf-8', newline='')
+  except FileNotFoundError:
+    raise FileNotFoundError(f'{path}: no such file; expected {expected}') from None
+
+
+def jsonl_records(path: str, expected: str) -> Iterator[Tuple[int, dict]]:
+  """(line number, object) for each non-blank line of a JSON-lines file."""
+  with open_text(path, expected) as f:
+    for lineno, line in enumerate(f, 1):
+      if not line.strip():
+        continue
+      try:
+        obj = json.loads(line)
+      except json.JSONDecodeError as e:
+        raise ValueError(f'{path}:{lineno}: malformed JSON ({e.msg}); expected one JSON '
+                         f'object per line ({expected})') from None
+      if not isinstance(obj, dict):
+        raise ValueError(f'{path}:{lineno}: a JSON {type(obj).__name__}; expected an object '
+                         f'({expected})')
+      yield lineno, obj
+
+
+def csv_records(path: str, required: Sequence[str],
+                expected: str) -> Iterator[Tuple[int, dict]]:
+  """(line number, {column: value}) for each record of a comma-separated file with a header.
+
+  The line number is where the record ends (quoted fields may span lines).
+  """
+  with open_text(path, expected) as f:
+    reader = csv.reader(f)
+    try:
+      header = next(reader, [])
+      _check_header(path, header, required, expected)
+      for values in reader:
+        if not values:
+          continue
+        if len(values) != len(header):
+          raise ValueError(f'{path}:{reader.line_num}: {len(values)} comma-separated columns; '
+                           f'expected {len(header)} as in the header ({expected})')
+        yield reader.line_num, dict(zip(header, values))
+    except csv.Error as e:
+      raise ValueError(f'{path}:{reader.line_num}: malformed CSV ({e}); expected {expected}') \
+          from None
+
+
+def _check_header(path, header, required, expected):
+  missing = [c for c in required if c not in header]
+  if missing:
+    raise ValueError(f'{path}:1: header lacks column(s) {", ".join(missing)}; expected a '
+                     f'header with {", ".join(required)} ({expected}); got {header}')
+
+
+def field(obj: dict, key: str, kind, path: str, lineno: int):
+  """obj[key], checked to be of `kind` (bool is not an int here)."""
+  if key not in obj:
+    raise ValueError(f'{path}:{lineno}: no field {key!r}')
+  value = obj[key]
+  if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+    raise ValueError(f'{path}:{lineno}: field {key!r} is {type(value).__name__} {value!r}; '
+                     f'expected {getattr(kind, "__name__", kind)}')
+  return value
+
+
+def label_index(value, labels: Sequence, path: str, lineno: int, what: str = 'label') -> int:
+  """Position of `value` in `labels`, or an error listing the allowed values."""
+  try:
+    return list(labels).index(value)
+  except ValueError:
+    raise ValueError(f'{path}:{lineno}: unknown {what} {value!r}; expected one of '
+                     f'{", ".join(map(repr, labels))}') from None
+
+
+def count_skipped(path: str, counts: dict, kept: int, skipped: Optional[dict]) -> None:
+  """Adds `counts` (reason -> n) to the caller's `skipped` dict and logs them."""
+  counts = {reason: n for reason, n in counts.items() if n}
+  if not counts:
+    return
+  if skipped is not None:
+    for reason, n in counts.items():
+      skipped[reason] = skipped.get(reason, 0) + n
+  detail = ', '.join(f'{n} {reason}' for reason, n in sorted(counts.items()))
+  logger.warning('%s: skipped %s; kept %d records', path, detail, kept)

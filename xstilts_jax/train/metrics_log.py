@@ -1,0 +1,67 @@
+"""Metrics of a phase: one JSON line per write in metrics.jsonl, and TensorBoard event files
+(tensorboardX, no TensorFlow). Only process 0 writes.
+
+On resume from step S, lines after S (written by the interrupted run after its last checkpoint)
+are dropped and TensorBoard purges them too, so the log reads like an uninterrupted run's.
+"""
+
+import json
+import os
+from typing import Mapping, Optional
+
+import jax
+import numpy as np
+
+
+def _plain(v):
+  v = np.asarray(v)
+  return v.item() if v.ndim == 0 else v.tolist()
+
+
+def read_metrics(path: str) -> list:
+  if not os.path.exists(path):
+    return []
+  with open(path) as f:
+    return [json.loads(line) for line in f if line.strip()]
+
+
+class MetricsLog:
+
+  def __init__(self, log_dir: str, *, resume_step: Optional[int] = None,
+               tensorboard: bool = True):
+    self.path = os.path.join(log_dir, 'metrics.jsonl')
+    self.enabled = jax.process_index() == 0
+    self._tb = None
+    if not self.enabled:
+      return
+    os.makedirs(log_dir, exist_ok=True)
+    if resume_step is not None:
+      kept = [r for r in read_metrics(self.path) if r['step'] <= resume_step]
+      with open(self.path, 'w') as f:
+        f.writelines(json.dumps(r) + '\n' for r in kept)
+    if tensorboard:
+      from tensorboardX import SummaryWriter  # pylint: disable=g-import-not-at-top
+      purge = None if resume_step is None else resume_step + 1
+      self._tb = SummaryWriter(os.path.join(log_dir, 'tensorboard'), purge_step=purge)
+
+  def write(self, step: int, metrics: Mapping[str, object], prefix: str = '') -> None:
+    """Scalars (jax or numpy) under `prefix/name`; non-scalars go to the JSON line only."""
+    if not self.enabled:
+      return
+    row = {'step': int(step)}
+    for name, value in metrics.items():
+      key = f'{prefix}/{name}' if prefix else name
+      row[key] = _plain(value)
+      if self._tb is not None and isinstance(row[key], (int, float, bool)):
+        self._tb.add_scalar(key, float(row[key]), int(step))
+    with open(self.path, 'a') as f:
+      f.write(json.dumps(row) + '\n')
+
+  def flush(self):
+    if self._tb is not None:
+      self._tb.flush()
+
+  def close(self):
+    if self._tb is not None:
+      self._tb.close()
+      self._tb = None
