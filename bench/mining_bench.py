@@ -119,17 +119,16 @@ def main():
       subprocess.run(cmd, check=True, env=env)
       results[method] = dict(np.load(out))
   if len(results) == 2:
-    a, b = results.values()
-    pairs_a = set(zip(a['src'].tolist(), a['trg'].tolist()))
-    pairs_b = set(zip(b['src'].tolist(), b['trg'].tolist()))
-    same_order = (len(a['src']) == len(b['src']) and (a['src'] == b['src']).all()
-                  and (a['trg'] == b['trg']).all())
+    (name_a, a), (name_b, b) = results.items()
+    score_a = dict(zip(zip(a['src'].tolist(), a['trg'].tolist()), a['scores'].tolist()))
+    score_b = dict(zip(zip(b['src'].tolist(), b['trg'].tolist()), b['scores'].tolist()))
+    common = score_a.keys() & score_b.keys()
     print(json.dumps({
-        'same_mined_pairs': pairs_a == pairs_b, 'same_order': bool(same_order),
-        'only_' + args.methods.split(',')[0]: len(pairs_a - pairs_b),
-        'only_' + args.methods.split(',')[1]: len(pairs_b - pairs_a),
-        'max_abs_score_diff': (float(np.abs(a['scores'] - b['scores']).max())
-                               if same_order else None)}))
+        'same_mined_pairs': score_a.keys() == score_b.keys(),
+        f'only_{name_a}': len(score_a.keys() - common),
+        f'only_{name_b}': len(score_b.keys() - common),
+        'max_abs_score_diff': max((abs(score_a[p] - score_b[p]) for p in common), default=None),
+    }))
 
 
 if __name__ == '__main__':

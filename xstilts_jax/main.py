@@ -32,11 +32,11 @@ def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f'unexpected arguments: {argv[1:]}')
   # Heavy imports after flag parsing, so --help is instant.
-  from xstilts_jax.parallel import distributed
+  from xstilts_jax.parallel import global_batch
   from xstilts_jax.train import experiment
   from xstilts_jax.train import loop
 
-  distributed.initialize()
+  global_batch.maybe_initialize_distributed()
   try:
     experiment.run(_CONFIG.value, _WORKDIR.value)
   except loop.Preempted as e:

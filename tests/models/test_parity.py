@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from tests.models.conftest import CONFIGS, padded_batch
+from tests.models.hf_reference import CONFIGS, padded_batch
 from xstilts_jax.models import HeadSpec, Model, load_pretrained
 
 

@@ -352,8 +352,8 @@ def test_missing_tsv_column(tmp_path):
 
 def test_unknown_labels(tmp_path):
   _copy(tmp_path, 'glue')
-  _edit(tmp_path / 'glue' / 'MNLI' / 'dev_matched.tsv', '\tneutral\tneutral\n',
-        '\tneutral\tmaybe\n')
+  _edit(tmp_path / 'glue' / 'MNLI' / 'dev_matched.tsv', '\tcontradiction\tneutral\n',
+        '\tcontradiction\tmaybe\n')
   with pytest.raises(ValueError, match=r"dev_matched\.tsv:4: unknown gold_label 'maybe'; "
                                        "expected one of 'contradiction'"):
     load_examples('mnli', 'dev', data_dir=str(tmp_path))
@@ -363,7 +363,7 @@ def test_unknown_labels(tmp_path):
     load_examples('anli_r3', 'dev', data_dir=str(tmp_path))
   _copy(tmp_path, 'commonsenseqa')
   _edit(tmp_path / 'commonsenseqa/dev_rand_split.jsonl', '"answerKey": "B"', '"answerKey": "F"')
-  with pytest.raises(ValueError, match=r"dev_rand_split\.jsonl:2: unknown answerKey 'F'"):
+  with pytest.raises(ValueError, match=r"dev_rand_split\.jsonl:1: unknown answerKey 'F'"):
     load_examples('commonsenseqa', 'dev', data_dir=str(tmp_path))
   _copy(tmp_path, 'cosmosqa')
   _edit(tmp_path / 'cosmosqa/valid.csv', ',2\n', ',4\n')
@@ -406,7 +406,7 @@ def test_malformed_csv_and_auto(tmp_path):
 
 def test_mnli_reader_counts_no_gold_label(tmp_path):
   path = _copy(tmp_path, 'glue') / 'glue' / 'MNLI' / 'dev_matched.tsv'
-  _edit(path, '\tentailment\tentailment\n', '\tentailment\t-\n')
+  _edit(path, '\tneutral\tentailment\n', '\tneutral\t-\n')
   skipped = {}
   assert len(glue.read_mnli([str(path)], skipped=skipped)) == 17
   assert skipped == {'no_gold_label': 1}

@@ -1,0 +1,1 @@
+"""Featurizers per format, batching, multi-task mixing, MLM masking, host sharding."""

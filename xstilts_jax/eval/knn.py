@@ -62,15 +62,13 @@ def _both_step(row_s, row_i, col_s, col_i, x, y, x_offset, y_offset, x_valid,
 
 
 def _chunks(x, size):
-  """Device chunks of `size` rows, the last zero-padded; with (offset, valid) each."""
-  out = []
+  """Yields (device chunk of `size` rows, the last zero-padded; offset; valid rows)."""
   for start in range(0, x.shape[0], size):
     part = x[start:start + size]
     valid = part.shape[0]
     if valid < size:
       part = np.concatenate([part, np.zeros((size - valid, x.shape[1]), x.dtype)])
-    out.append((jnp.asarray(part), start, valid))
-  return out
+    yield jnp.asarray(part), start, valid
 
 
 def _empty(rows, k):
@@ -100,15 +98,21 @@ def knn(queries, database, k, *, query_chunk=4096, db_chunk=8192):
   """
   queries, database = _check(queries, database, k, len(database))
   cq = min(query_chunk, len(queries))
-  db_chunks = _chunks(database, _chunk_size(len(database), db_chunk, k))
-  sims, inds = [], []
+  # The database stays on device; query chunks are moved there one at a time.
+  db_chunks = list(_chunks(database, _chunk_size(len(database), db_chunk, k)))
+  results = []
   for q, _, q_valid in _chunks(queries, cq):
     best_s, best_i = _empty(cq, k)
     for db, offset, valid in db_chunks:
       best_s, best_i = _query_step(best_s, best_i, q, db, offset, valid, k=k)
-    sims.append(np.asarray(best_s)[:q_valid])
-    inds.append(np.asarray(best_i)[:q_valid])
-  return np.concatenate(sims), np.concatenate(inds).astype(np.int64)
+    results.append((best_s, best_i, q_valid))  # no host sync here: dispatch runs ahead
+  return _to_host(results)
+
+
+def _to_host(results):
+  sims = np.concatenate([np.asarray(s)[:valid] for s, _, valid in results])
+  inds = np.concatenate([np.asarray(i)[:valid] for _, i, valid in results])
+  return sims, inds.astype(np.int64)
 
 
 def knn_both(x, y, k, *, chunk=4096):
@@ -121,19 +125,15 @@ def knn_both(x, y, k, *, chunk=4096):
   x, y = _check(x, y, k, min(len(x), len(y)))
   cx = _chunk_size(len(x), chunk, k)
   cy = _chunk_size(len(y), chunk, k)
-  y_chunks = _chunks(y, cy)
-  cols = [_empty(cy, k) for _ in y_chunks]
-  x2y_s, x2y_i = [], []
+  y_chunks = list(_chunks(y, cy))
+  cols = [_empty(cy, k) + (valid,) for _, _, valid in y_chunks]
+  rows = []
   for xc, x_offset, x_valid in _chunks(x, cx):
     row_s, row_i = _empty(cx, k)
     for j, (yc, y_offset, y_valid) in enumerate(y_chunks):
       row_s, row_i, col_s, col_i = _both_step(
           row_s, row_i, cols[j][0], cols[j][1], xc, yc, x_offset, y_offset, x_valid,
           y_valid, k=k)
-      cols[j] = (col_s, col_i)
-    x2y_s.append(np.asarray(row_s)[:x_valid])
-    x2y_i.append(np.asarray(row_i)[:x_valid])
-  y2x_s = [np.asarray(s)[:valid] for (s, _), (_, _, valid) in zip(cols, y_chunks)]
-  y2x_i = [np.asarray(i)[:valid] for (_, i), (_, _, valid) in zip(cols, y_chunks)]
-  return (np.concatenate(x2y_s), np.concatenate(x2y_i).astype(np.int64),
-          np.concatenate(y2x_s), np.concatenate(y2x_i).astype(np.int64))
+      cols[j] = (col_s, col_i, y_valid)
+    rows.append((row_s, row_i, x_valid))
+  return _to_host(rows) + _to_host(cols)

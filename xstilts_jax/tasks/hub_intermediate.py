@@ -83,9 +83,9 @@ def squad_rows(rows: Iterable[dict], lang: Optional[str] = None, split: Optional
         raise ValueError(f'{hub_id} {split} row {i} (id {row["id"]}): answer {text!r} is not '
                          f'at answer_start {start}')
       answers.append(Answer(text=text, answer_start=start))
-    examples.append(QAExample(guid=str(row['id']), question=_str(row, 'question', hub_id, split, i),
-                              context=context, answers=tuple(answers),
-                              is_impossible=not answers))
+    examples.append(QAExample(
+        guid=str(row['id']), question=_str(row, 'question', hub_id, split, i), context=context,
+        answers=tuple(answers), is_impossible=not answers))
   return examples
 
 

@@ -1,6 +1,7 @@
 """The nine XTREME target tasks (PROTOCOL.md), read from XTREME's download layout or the hub.
 
-Training data is English only (zero-shot): asking for a non-English train split is an error.
+Training data is English only (zero-shot): train paths name the English files, and asking for
+a non-English train split is an error.
 XNLI trains on MNLI (XNLI-MT-1.0's `multinli.train.en.tsv`, what XTREME trains on), XQuAD and
 MLQA on SQuAD v1.1 (`squad/train-v1.1.json`, dev `squad/dev-v1.1.json`, the files the `squad`
 intermediate task reads), TyDiQA-GoldP on the English records of its training file only.
@@ -81,7 +82,7 @@ register(Task(
     metric='accuracy', labels=pawsx.LABELS, languages=languages.PAWSX,
     local=LocalSource(
         reader=_english_only(pawsx.read_pawsx),
-        paths={'train': 'pawsx/x-final/{lang}/train.tsv', 'dev': 'pawsx/x-final/{lang}/dev_2k.tsv',
+        paths={'train': 'pawsx/x-final/en/train.tsv', 'dev': 'pawsx/x-final/{lang}/dev_2k.tsv',
                'test': 'pawsx/x-final/{lang}/test_2k.tsv'}),
     hub=HubSource(
         path='google-research-datasets/paws-x', name='{lang}',
@@ -95,8 +96,8 @@ register(Task(
     file_codes=languages.UDPOS_HUB_NAMES,
     local=LocalSource(
         reader=_english_only(conllu.read_conllu),
-        paths={s: f'udpos/ud-treebanks-v2.5/UD_*/{{lang}}_*-ud-{s}.conllu'
-               for s in ('train', 'dev', 'test')}),
+        paths={'train': 'udpos/ud-treebanks-v2.5/UD_*/en_*-ud-train.conllu',
+               **{s: f'udpos/ud-treebanks-v2.5/UD_*/{{lang}}_*-ud-{s}.conllu' for s in ('dev', 'test')}}),
     hub=HubSource(
         path='google/xtreme', name='udpos.{code}',
         splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.udpos,
@@ -110,7 +111,8 @@ register(Task(
     metric='seqeval_f1', labels=panx.LABELS, languages=languages.PANX,
     local=LocalSource(
         reader=_english_only(panx.read_panx),
-        paths={s: f'panx/panx_dataset/{{lang}}-{s}' for s in ('train', 'dev', 'test')}),
+        paths={'train': 'panx/panx_dataset/en-train',
+               **{s: f'panx/panx_dataset/{{lang}}-{s}' for s in ('dev', 'test')}}),
     hub=HubSource(
         path='google/xtreme', name='PAN-X.{lang}',
         splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.panx,

@@ -21,7 +21,7 @@ QQP_LABELS = ('not_duplicate', 'duplicate')
 
 def read_mnli(files: Union[str, Sequence[str]], lang: Optional[str] = None,
               split: Optional[str] = None, skipped: Optional[dict] = None) -> list:
-  """MNLI pairs; labels index NLI_LABELS. Pairs with gold_label '-' land in skipped['no_gold_label']."""
+  """MNLI pairs; labels index NLI_LABELS. gold_label '-' pairs count in skipped['no_gold_label']."""
   examples = []
   for path in _as_list(files):
     no_gold, kept = 0, 0

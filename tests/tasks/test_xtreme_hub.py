@@ -1,0 +1,105 @@
+"""The hub path of every XTREME task, on `datasets` saved with `save_to_disk` in the hub's
+column layout (facebook/xnli, google-research-datasets/paws-x, google/xtreme configs)."""
+
+import pytest
+
+datasets = pytest.importorskip('datasets')
+
+from xstilts_jax.tasks.load import load_examples  # noqa: E402
+
+UPOS = ['ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON', 'PROPN',
+        'PUNCT', 'SCONJ', 'SYM', 'VERB', 'X']
+NER = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC']
+
+
+def _save(tmp_path, name, splits, features=None):
+  dd = datasets.DatasetDict({s: datasets.Dataset.from_list(rows, features=features)
+                             for s, rows in splits.items()})
+  path = str(tmp_path / name)
+  dd.save_to_disk(path)
+  return path
+
+
+def _qa(qid, context, question, answer):
+  return {'id': qid, 'title': 't', 'context': context, 'question': question,
+          'answers': {'text': [answer], 'answer_start': [context.find(answer)]}}
+
+
+def test_xnli_hub_label_order(tmp_path):
+  features = datasets.Features({'premise': datasets.Value('string'),
+                                'hypothesis': datasets.Value('string'),
+                                'label': datasets.ClassLabel(names=['entailment', 'neutral',
+                                                                    'contradiction'])})
+  rows = [{'premise': 'Ein Mann spielt.', 'hypothesis': 'Jemand spielt.', 'label': 0},
+          {'premise': 'Ein Mann spielt.', 'hypothesis': 'Er schläft.', 'label': 2},
+          {'premise': 'Ein Mann spielt.', 'hypothesis': 'Er spielt für Geld.', 'label': 1}]
+  path = _save(tmp_path, 'xnli', {'validation': rows, 'test': rows}, features)
+  examples = load_examples('xnli', 'dev', 'de', source='hub', hub_dir=path)
+  # ours: 0 contradiction, 1 entailment, 2 neutral
+  assert [e.label for e in examples] == [1, 0, 2]
+
+
+def test_pawsx_hub(tmp_path):
+  features = datasets.Features({'id': datasets.Value('int32'), 'sentence1': datasets.Value('string'),
+                                'sentence2': datasets.Value('string'),
+                                'label': datasets.ClassLabel(names=['0', '1'])})
+  rows = [{'id': 1, 'sentence1': 'アンナは引っ越した。', 'sentence2': 'アンナが引っ越した。', 'label': 1}]
+  path = _save(tmp_path, 'pawsx', {'test': rows}, features)
+  ex, = load_examples('pawsx', 'test', 'ja', source='hub', hub_dir=path)
+  assert ex.label == 1 and ex.text_a == 'アンナは引っ越した。'
+
+
+@pytest.mark.parametrize('task,column,names,tags', [
+    ('udpos', 'pos_tags', UPOS, ['ADP', 'DET', 'NOUN']),
+    ('panx', 'ner_tags', NER, ['B-LOC', 'I-LOC', 'O'])])
+def test_tagging_hub(tmp_path, task, column, names, tags):
+  features = datasets.Features({'tokens': datasets.Sequence(datasets.Value('string')),
+                                column: datasets.Sequence(datasets.ClassLabel(names=names))})
+  rows = [{'tokens': ['zu', 'dem', 'Bahnhof'], column: [names.index(t) for t in tags]}]
+  path = _save(tmp_path, task, {'test': rows}, features)
+  ex, = load_examples(task, 'test', 'de', source='hub', hub_dir=path)
+  assert list(ex.words) == ['zu', 'dem', 'Bahnhof'] and list(ex.labels) == tags
+
+
+def test_qa_hub(tmp_path):
+  ctx = 'Поезд в Берлин отправляется в восемь часов.'
+  path = _save(tmp_path, 'xquad', {'validation': [_qa('q1', ctx, 'Когда?', 'в восемь часов')]})
+  ex, = load_examples('xquad', 'test', 'ru', source='hub', hub_dir=path)
+  assert ex.answers[0].answer_start == ctx.find('в восемь часов')
+  path = _save(tmp_path, 'mlqa', {'test': [_qa('m1', '去柏林的火车八点出发。', '几点？', '八点')]})
+  assert load_examples('mlqa', 'test', 'zh', source='hub', hub_dir=path)[0].guid == 'm1'
+  bad = _qa('q2', ctx, 'Когда?', 'в восемь часов')
+  bad['answers']['answer_start'] = [0]
+  path = _save(tmp_path, 'bad', {'validation': [bad]})
+  with pytest.raises(ValueError, match=r"question 'q2' answer 0: text 'в восемь часов' is not at "
+                                       'answer_start 0'):
+    load_examples('xquad', 'test', 'ru', source='hub', hub_dir=path)
+
+
+def test_tydiqa_hub_filters_languages(tmp_path):
+  rows = [_qa('english-1-0', 'The train leaves at eight.', 'When?', 'at eight'),
+          _qa('arabic-2-0', 'يغادر القطار في الثامنة.', 'متى؟', 'في الثامنة'),
+          _qa('english-3-0', 'The museum is closed on Mondays.', 'When?', 'on Mondays')]
+  path = _save(tmp_path, 'tydiqa', {'train': rows, 'validation': rows})
+  train = load_examples('tydiqa', 'train', 'en', source='hub', hub_dir=path)
+  assert [e.guid for e in train] == ['english-1-0', 'english-3-0']
+  assert [e.guid for e in load_examples('tydiqa', 'test', 'ar', source='hub', hub_dir=path)] == \
+      ['arabic-2-0']
+
+
+def test_retrieval_hub(tmp_path):
+  rows = [{'source_sentence': s, 'target_sentence': t, 'source_lang': 'de', 'target_lang': 'en'}
+          for s, t in (('Zwei Kinder lesen.', 'Two children read.'), ('Das Museum.', 'A museum.'))]
+  path = _save(tmp_path, 'bucc', {'validation': rows, 'test': rows})
+  corpus, = load_examples('bucc2018', 'dev', 'de', source='hub', hub_dir=path)
+  assert corpus.gold == [('de-000000000', 'en-000000000'), ('de-000000001', 'en-000000001')]
+  path = _save(tmp_path, 'tatoeba', {'validation': rows})
+  corpus, = load_examples('tatoeba', 'test', 'de', source='hub', hub_dir=path)
+  assert corpus.target == ['A museum.', 'Two children read.']
+  assert corpus.gold == [('0', '1'), ('1', '0')]
+
+
+def test_hub_split_missing(tmp_path):
+  path = _save(tmp_path, 'x', {'validation': [_qa('q', 'abc', 'q', 'b')]})
+  with pytest.raises(ValueError, match="no hub split for 'train'"):
+    load_examples('xquad', 'train', 'en', source='hub', hub_dir=path)

@@ -1,0 +1,128 @@
+"""Zero-shot evaluation: one model, every language of a task, XTREME's submission layout.
+
+`run_task` (classification, tagging, QA): test examples of each language through the model,
+predictions written as `<pred_dir>/<task>/test-<lang>.{tsv,json}`, gold labels the same way
+under `<label_dir>` (when the data has them), metrics per language as the official scorer
+computes them. `run_retrieval` (BUCC, Tatoeba): mean-pooled vectors of one hidden layer of
+the encoder, no training. The model enters as functions, so eval/ never imports train/.
+"""
+
+import json
+import os
+import time
+
+import numpy as np
+
+from xstilts_jax.data import featurize as featurize_lib
+from xstilts_jax.eval import mining
+from xstilts_jax.eval import predict
+from xstilts_jax.eval import retrieval
+from xstilts_jax.eval import score
+from xstilts_jax.eval import submission
+from xstilts_jax.tasks import load
+
+
+def _languages(task, languages):
+  if not languages:
+    return list(task.languages)
+  wanted = [l for l in languages if l in task.languages]
+  return wanted or list(task.languages)
+
+
+def _label_names(task, values):
+  """Submission form of predictions or gold: label names instead of indices."""
+  if task.format == 'classification':
+    return [task.labels[v] for v in values]
+  return values
+
+
+def _write_qa_labels(label_dir, task, lang, data):
+  path = submission.submission_path(label_dir, task.name, lang)
+  os.makedirs(os.path.dirname(path), exist_ok=True)
+  with open(path + '.tmp', 'w', encoding='utf-8') as f:
+    json.dump({'version': '1.1', 'data': data}, f, ensure_ascii=False)
+  os.replace(path + '.tmp', path)
+
+
+def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
+             batch_size, load_kwargs=None, languages=(), max_examples=0, sharding=None,
+             qa_options=None, log=print):
+  """{lang: metrics} of a trained model on the test split of every language of `task`."""
+  qa_options = dict(qa_options or {})
+  post = {k: qa_options.pop(k) for k in ('n_best', 'max_answer_length') if k in qa_options}
+  options = qa_options if task.format == 'span_qa' else {}
+  results = {}
+  for lang in _languages(task, languages):
+    start = time.time()
+    examples = load.load_examples(task, 'test', lang, **(load_kwargs or {}))
+    if max_examples:
+      examples = examples[:max_examples]
+    features = featurize_lib.featurize(task, examples, tokenizer, max_seq_length, **options)
+    outputs = predict.run(predict_fn, params, features, batch_size, sharding)
+    preds = predict.to_predictions(task, examples, features, outputs, **post)
+    preds = _label_names(task, preds)
+    submission.write_predictions(pred_dir, task.name, lang, preds)
+    gold = predict.gold(task, examples)
+    if gold is None:
+      log(f'  {task.name} {lang}: {len(examples)} predictions written (no gold labels)')
+      continue
+    if task.format == 'span_qa':
+      _write_qa_labels(label_dir, task, lang, gold)
+    else:
+      gold = _label_names(task, gold)
+      submission.write_predictions(label_dir, task.name, lang, gold)
+    results[lang] = score.score_language(task.name, lang, gold, preds)
+    log(f'  {task.name} {lang}: {_fmt(results[lang])} ({len(examples)} examples, '
+        f'{time.time() - start:.1f}s)')
+  return results
+
+
+def _fmt(metrics):
+  return ', '.join(f'{k} {v:.2f}' for k, v in metrics.items() if isinstance(v, float))
+
+
+def _vectors(encode_fn, params, tokenizer, task, sentences, max_seq_length, batch_size):
+  features = featurize_lib.featurize(task, sentences, tokenizer, max_seq_length)
+  return retrieval.embed(encode_fn, params, features.arrays['input_ids'],
+                         features.arrays['attention_mask'], batch_size=batch_size)
+
+
+def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
+                  batch_size, load_kwargs=None, languages=(), bucc_k=4, log=print):
+  """{lang: metrics} of BUCC or Tatoeba from sentence vectors `encode_fn(params, ids, mask)`."""
+  embed = lambda s: _vectors(encode_fn, params, tokenizer, task, s, max_seq_length, batch_size)
+  results = {}
+  for lang in _languages(task, languages):
+    start = time.time()
+    if task.name == 'bucc2018':
+      sides = {}
+      for split in ('dev', 'test'):
+        corpus, = load.load_examples(task, split, lang, **(load_kwargs or {}))
+        sides[split] = (corpus, embed(corpus.source), embed(corpus.target))
+      result = mining.evaluate_bucc(sides['dev'], sides['test'], k=bucc_k)
+      submission.write_predictions(pred_dir, task.name, lang, result['pairs'])
+      gold = [tuple(p) for p in sides['test'][0].gold]
+      submission.write_predictions(label_dir, task.name, lang, gold)
+      metrics = score.score_language(task.name, lang, gold, result['pairs'])
+      metrics.update(threshold=float(result['threshold']), dev_f1=float(result['dev_f1']))
+    elif task.name == 'tatoeba':
+      corpus, = load.load_examples(task, 'test', lang, **(load_kwargs or {}))
+      # For each English sentence j, the nearest non-English sentence (XTREME's direction).
+      found = retrieval.tatoeba_predict(embed(corpus.source), embed(corpus.target))
+      source_index = {sid: i for i, sid in enumerate(corpus.source_ids)}
+      target_index = {tid: j for j, tid in enumerate(corpus.target_ids)}
+      gold = np.full(len(corpus.target), -1, np.int64)
+      for sid, tid in corpus.gold:
+        gold[target_index[tid]] = source_index[sid]
+      keep = gold >= 0  # English sentences without an aligned source (none in Tatoeba)
+      preds = [int(p) for p in np.asarray(found)[keep]]
+      gold = [int(g) for g in gold[keep]]
+      submission.write_predictions(pred_dir, task.name, lang, preds)
+      submission.write_predictions(label_dir, task.name, lang, gold)
+      metrics = score.score_language(task.name, lang, [str(g) for g in gold],
+                                     [str(p) for p in preds])
+    else:
+      raise ValueError(f'{task.name}: not a retrieval task this runner knows (bucc2018, tatoeba)')
+    results[lang] = metrics
+    log(f'  {task.name} {lang}: {_fmt(metrics)} ({time.time() - start:.1f}s)')
+  return results
