@@ -4,6 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from xstilts_jax.eval import retrieval
+from xstilts_jax.tasks.examples import RetrievalCorpus
 
 
 def _fake_hidden_states_fn(params, input_ids, attention_mask):
@@ -62,3 +63,17 @@ def test_tatoeba_english_queries_non_english_database():
   assert pred[0] == pred[1] == 0
   expected = 100.0 * ((gold[:2] == 0).sum() + 28) / 30
   assert abs(retrieval.tatoeba_accuracy(pred, gold) - expected) < 1e-9
+
+
+def test_evaluate_tatoeba_maps_ids_to_positions():
+  rng = np.random.default_rng(1)
+  source = rng.standard_normal((6, 8)).astype(np.float32)
+  english = source[[2, 0, 1, 5, 3, 4]].copy()
+  english[5] = source[0]  # English 5 (gold source 4) retrieves source 0: one miss
+  corpus = RetrievalCorpus(
+      lang='de', source_ids=[str(i) for i in range(6)], source=['s'] * 6,
+      target_ids=[str(j) for j in range(6)], target=['t'] * 6,
+      gold=[('2', '0'), ('0', '1'), ('1', '2'), ('5', '3'), ('3', '4'), ('4', '5')])
+  res = retrieval.evaluate_tatoeba(corpus, source, english)
+  assert res['predictions'] == ['2', '0', '1', '5', '3', '0']
+  assert abs(res['accuracy'] - 500 / 6) < 1e-9

@@ -97,3 +97,23 @@ def tatoeba_accuracy(predictions, gold):
   if predictions.shape != gold.shape:
     raise ValueError(f'{predictions.shape[0]} predictions for {gold.shape[0]} gold indices')
   return 100.0 * float((predictions == gold).mean())
+
+
+def evaluate_tatoeba(corpus, source_vecs, target_vecs, *, chunk=4096):
+  """Accuracy (percent) and predictions of one Tatoeba `RetrievalCorpus`.
+
+  Vectors are in the corpus order (`source` = non-English, `target` = English);
+  `gold` pairs (source_id, target_id) must give every English sentence its source.
+  Returns {'accuracy': ..., 'predictions': [source_id per English sentence]}.
+  """
+  src_pos = {sid: i for i, sid in enumerate(corpus.source_ids)}
+  trg_pos = {tid: j for j, tid in enumerate(corpus.target_ids)}
+  gold = np.full(len(corpus.target_ids), -1, np.int64)
+  for sid, tid in corpus.gold:
+    gold[trg_pos[tid]] = src_pos[sid]
+  if (gold < 0).any():
+    raise ValueError(f'Tatoeba {corpus.lang}: no gold for English sentences '
+                     f'{np.flatnonzero(gold < 0)[:10].tolist()}')
+  pred = tatoeba_predict(source_vecs, target_vecs, chunk=chunk)
+  return {'accuracy': tatoeba_accuracy(pred, gold),
+          'predictions': [corpus.source_ids[i] for i in pred]}
