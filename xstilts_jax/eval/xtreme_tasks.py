@@ -1,19 +1,13 @@
 """The nine XTREME tasks as the official scorer sees them: languages, files, labels, metric.
 
-Language lists, groups and file suffixes follow google-research/xtreme `evaluate.py`; task
-averages are over exactly these lists.
+File suffixes and metrics follow google-research/xtreme `evaluate.py`; task averages are
+over exactly the registry's language lists, which are XTREME's.
 """
 
 import dataclasses
 
-# XNLI label names; index order is the project's NLI order (0 contradiction, 1 entailment,
-# 2 neutral), so integer predictions map onto these names.
-XNLI_LABELS = ('contradiction', 'entailment', 'neutral')
-PAWSX_LABELS = ('0', '1')
-UDPOS_TAGS = ('ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART',
-              'PRON', 'PROPN', 'PUNCT', 'SCONJ', 'SYM', 'VERB', 'X')
-PANX_TAGS = ('O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC')
-
+from xstilts_jax.tasks import languages
+from xstilts_jax.tasks.readers import conllu, panx, pawsx, xnli
 
 @dataclasses.dataclass(frozen=True)
 class XtremeTask:
@@ -29,36 +23,23 @@ class XtremeTask:
     return 'json' if self.kind == 'qa' else 'tsv'
 
 
-def _langs(text):
-  return tuple(text.split(','))
-
-
 CATEGORIES = ('classification', 'structured prediction', 'question answering',
               'sentence retrieval')
 
+# Languages and labels come from the task registry, so the scorer and the data agree.
 TASKS = {t.name: t for t in [
-  XtremeTask('xnli', 'label', 'classification',
-             _langs('ar,bg,de,el,en,es,fr,hi,ru,sw,th,tr,ur,vi,zh'), ('accuracy',), XNLI_LABELS),
-  XtremeTask('pawsx', 'label', 'classification', _langs('de,en,es,fr,ja,ko,zh'),
-             ('accuracy',), PAWSX_LABELS),
-  XtremeTask('udpos', 'tags', 'structured prediction',
-             _langs('af,ar,bg,de,el,en,es,et,eu,fa,fi,fr,he,hi,hu,id,it,ja,kk,ko,mr,nl,pt,ru,'
-                    'ta,te,th,tl,tr,ur,vi,yo,zh'), ('f1', 'precision', 'recall'), UDPOS_TAGS),
-  XtremeTask('panx', 'tags', 'structured prediction',
-             _langs('ar,he,vi,id,jv,ms,tl,eu,ml,ta,te,af,nl,en,de,el,bn,hi,mr,ur,fa,fr,it,pt,'
-                    'es,bg,ru,ja,ka,ko,th,sw,yo,my,zh,kk,tr,et,fi,hu'),
-             ('f1', 'precision', 'recall'), PANX_TAGS),
-  XtremeTask('xquad', 'qa', 'question answering', _langs('en,es,de,el,ru,tr,ar,vi,th,zh,hi'),
-             ('f1', 'exact_match')),
-  XtremeTask('mlqa', 'qa', 'question answering', _langs('en,es,de,ar,hi,vi,zh'),
-             ('f1', 'exact_match')),
-  XtremeTask('tydiqa', 'qa', 'question answering', _langs('en,ar,bn,fi,id,ko,ru,sw,te'),
-             ('f1', 'exact_match')),
-  XtremeTask('bucc2018', 'pairs', 'sentence retrieval', _langs('de,fr,ru,zh'),
+  XtremeTask('xnli', 'label', 'classification', languages.XNLI, ('accuracy',), xnli.LABELS),
+  XtremeTask('pawsx', 'label', 'classification', languages.PAWSX, ('accuracy',), pawsx.LABELS),
+  XtremeTask('udpos', 'tags', 'structured prediction', languages.UDPOS,
+             ('f1', 'precision', 'recall'), conllu.UPOS),
+  XtremeTask('panx', 'tags', 'structured prediction', languages.PANX,
+             ('f1', 'precision', 'recall'), panx.LABELS),
+  XtremeTask('xquad', 'qa', 'question answering', languages.XQUAD, ('f1', 'exact_match')),
+  XtremeTask('mlqa', 'qa', 'question answering', languages.MLQA, ('f1', 'exact_match')),
+  XtremeTask('tydiqa', 'qa', 'question answering', languages.TYDIQA, ('f1', 'exact_match')),
+  XtremeTask('bucc2018', 'pairs', 'sentence retrieval', languages.BUCC,
              ('f1', 'precision', 'recall')),
-  XtremeTask('tatoeba', 'label', 'sentence retrieval',
-             _langs('ar,he,vi,id,jv,tl,eu,ml,ta,te,af,nl,de,el,bn,hi,mr,ur,fa,fr,it,pt,es,bg,'
-                    'ru,ja,ka,ko,th,sw,zh,kk,tr,et,fi,hu'), ('accuracy',)),
+  XtremeTask('tatoeba', 'label', 'sentence retrieval', languages.TATOEBA, ('accuracy',)),
 ]}
 
 
