@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 import intermediate_fixtures  # noqa: E402  (the fixture writer beside this file)
 from xstilts_jax.tasks import intermediate
-from xstilts_jax.tasks.load import FIXTURES_DIR, load_examples
+from xstilts_jax.tasks.load import FIXTURES_DIR, load_examples, resolve_task
 from xstilts_jax.tasks.readers import glue, snli
 from xstilts_jax.tasks.registry import get_task
 
@@ -163,9 +163,9 @@ def test_ccg_labels_come_from_the_data_dir(tmp_path):
   shutil.copytree(os.path.join(FIXTURES_DIR, 'ccg'), tmp_path / 'ccg')
   (tmp_path / 'ccg' / 'labels.txt').write_text(
       ''.join(f'{t}\n' for t in get_task('ccg').labels + ('S[wq]', 'PP')))
-  task = intermediate.resolve_labels(get_task('ccg'), str(tmp_path))
+  task = resolve_task('ccg', str(tmp_path))
   assert task.labels[-2:] == ('S[wq]', 'PP') and len(task.labels) == 9
-  assert intermediate.resolve_labels(get_task('mnli'), str(tmp_path)) is get_task('mnli')
+  assert resolve_task('mnli', str(tmp_path)) is get_task('mnli')
 
 
 def test_ccg_label_builder_cli(tmp_path):

@@ -27,9 +27,9 @@ The hub has no single ANLI+ data set, so the composite has no hub source.
 Skipped records: SNLI / MNLI pairs without a gold label are dropped, counted and logged
 per file (see `readers/rawfiles.py`).
 
-CCG labels: `Task.labels` of `ccg` is the fixture's supertag list; for real CCGbank use
-`resolve_labels(task, data_dir)`, which reads `<data_dir>/ccg/labels.txt` (1,363 tags in
-the paper's setup). CCGbank is licensed (LDC): there is no hub source.
+CCG labels: `Task.labels` of `ccg` is the fixture's supertag list; for real CCGbank
+`load.resolve_task(task, data_dir)` reads `<data_dir>/ccg/labels.txt` (`labels_file`; 1,363
+tags in the paper's setup). CCGbank is licensed (LDC): there is no hub source.
 """
 
 import dataclasses
@@ -146,16 +146,9 @@ COMMONSENSEQA = register(Task(
 # Standard split: sections 02-21 train, 00 dev, 23 test (one glob per run of sections).
 CCG = register(Task(
     name='ccg', format='tagging', metric='accuracy',
-    labels=ccg.read_labels(os.path.join(_FIXTURES, _CCG_LABELS)),
+    labels=ccg.read_labels(os.path.join(_FIXTURES, _CCG_LABELS)), labels_file=_CCG_LABELS,
     local=LocalSource(ccg.read_ccg, {
         'train': (_CCG_LABELS, f'{_AUTO}/0[2-9]/wsj_*.auto', f'{_AUTO}/1[0-9]/wsj_*.auto',
                   f'{_AUTO}/2[01]/wsj_*.auto'),
         'dev': (_CCG_LABELS, f'{_AUTO}/00/wsj_*.auto'),
         'test': (_CCG_LABELS, f'{_AUTO}/23/wsj_*.auto')})))
-
-
-def resolve_labels(task: Task, data_dir: str) -> Task:
-  """The task with the label list of the data in `data_dir` (CCG: `ccg/labels.txt`)."""
-  if task.name != 'ccg':
-    return task
-  return dataclasses.replace(task, labels=ccg.read_labels(os.path.join(data_dir, _CCG_LABELS)))

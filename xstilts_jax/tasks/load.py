@@ -1,10 +1,12 @@
 """One way in: `load_examples(task, split, lang)` from local raw files or the hub."""
 
+import dataclasses
 import glob
 import os
 from typing import Any, Optional, Union
 
 from xstilts_jax.tasks import registry
+from xstilts_jax.tasks.readers import rawfiles
 
 FIXTURES_DIR = os.path.join(os.path.dirname(__file__), 'fixtures')
 
@@ -37,6 +39,16 @@ def load_examples(task: Union[str, registry.Task], split: str, lang: Optional[st
     raise ValueError(f'task {task.name!r} split {split!r} language {lang!r} from {where}: '
                      'the split is empty; expected at least one example')
   return list(examples)
+
+
+def resolve_task(task: Union[str, registry.Task], data_dir: Optional[str] = None) -> registry.Task:
+  """The task with the label list of the data it will read: a task with `labels_file`
+  (CCG's 1,363 supertags) reads it from `data_dir` (default: the fixtures)."""
+  task = registry.get_task(task) if isinstance(task, str) else task
+  if not task.labels_file:
+    return task
+  path = os.path.join(data_dir or FIXTURES_DIR, task.labels_file)
+  return dataclasses.replace(task, labels=rawfiles.read_label_list(path))
 
 
 def _load_local(task: registry.Task, split: str, lang: str, data_dir: str) -> Any:

@@ -43,6 +43,7 @@ class Task:
   format: str
   metric: str
   labels: Sequence[str] = ()
+  labels_file: Optional[str] = None  # label list read from the data dir (CCG); see load.resolve_task
   languages: Sequence[str] = ('en',)
   train_language: str = 'en'
   splits: Sequence[str] = ('train', 'dev', 'test')

@@ -51,20 +51,7 @@ def read_ccg(files: Sequence[Sequence[str]], lang: Optional[str] = None,
 
 def read_labels(path: str) -> tuple:
   """The supertag list: one tag per line, no blanks, no repeats."""
-  labels, seen = [], {}
-  with rawfiles.open_text(path, 'a CCG supertag list, one tag per line') as f:
-    for lineno, line in enumerate(f, 1):
-      tag = line.rstrip('\r\n')
-      if not tag or ' ' in tag:
-        raise ValueError(f'{path}:{lineno}: {tag!r}; expected one supertag per line')
-      if tag in seen:
-        raise ValueError(f'{path}:{lineno}: supertag {tag!r} repeats line {seen[tag]}; '
-                         'expected each tag once')
-      seen[tag] = lineno
-      labels.append(tag)
-  if not labels:
-    raise ValueError(f'{path}: empty; expected one supertag per line')
-  return tuple(labels)
+  return rawfiles.read_label_list(path)
 
 
 def auto_sentences(path: str):

@@ -99,3 +99,21 @@ def count_skipped(path: str, counts: dict, kept: int, skipped: Optional[dict]) -
       skipped[reason] = skipped.get(reason, 0) + n
   detail = ', '.join(f'{n} {reason}' for reason, n in sorted(counts.items()))
   logger.warning('%s: skipped %s; kept %d records', path, detail, kept)
+
+
+def read_label_list(path: str) -> tuple:
+  """A label list file: one label per line, no blanks, no spaces, no repeats."""
+  labels, seen = [], {}
+  with open_text(path, 'a label list, one label per line') as f:
+    for lineno, line in enumerate(f, 1):
+      label = line.rstrip('\r\n')
+      if not label or ' ' in label:
+        raise ValueError(f'{path}:{lineno}: {label!r}; expected one label per line')
+      if label in seen:
+        raise ValueError(f'{path}:{lineno}: label {label!r} repeats line {seen[label]}; '
+                         'expected each label once')
+      seen[label] = lineno
+      labels.append(label)
+  if not labels:
+    raise ValueError(f'{path}: empty; expected one label per line')
+  return tuple(labels)
