@@ -18,6 +18,9 @@ on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli
   retrieval            pooled layer, length, BUCC k
   eval                 batch size, limits on test examples/languages (0/'' = all)
   checkpoint           interval, how many to keep
+  compilation_cache    XLA's persistent compilation cache ('workdir', a path, '' = off)
+  xla_flags            appended to XLA_FLAGS before JAX starts
+  debug.nan_at_step    test hook: poison the parameters at that step (NaN handling test)
 """
 
 import ml_collections
@@ -106,10 +109,16 @@ def get_config():
   c.eval.batch_size = 128
   c.eval.max_examples = 0           # > 0: first N test examples per language (smoke runs)
   c.eval.languages = ''             # '' = every language of the task
+  c.eval.skip_missing_languages = False  # True: a language without test data is skipped
 
   c.checkpoint = ml_collections.ConfigDict()
   c.checkpoint.every = 1000         # steps; SIGTERM also saves
   c.checkpoint.keep = 2
+
+  # XLA's persistent compilation cache: 'workdir' (<workdir>/.xla_cache: a resumed run or a
+  # phase with the same shapes skips compiling), a path, or '' (off).
+  c.compilation_cache = 'workdir'
+  c.xla_flags = ''                  # appended to XLA_FLAGS before JAX starts
 
   # Test hook: multiply the loss by this at step `debug.nan_at_step` to make it inf/NaN.
   c.debug = ml_collections.ConfigDict()

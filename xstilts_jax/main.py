@@ -12,6 +12,7 @@ last good checkpoint is kept); 75 (EX_TEMPFAIL) stopped by SIGTERM after saving 
 run the same command again to resume.
 """
 
+import os
 import sys
 
 from absl import app
@@ -31,14 +32,26 @@ EXIT_PREEMPTED = 75
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f'unexpected arguments: {argv[1:]}')
+  if not flags.FLAGS['verbosity'].present:
+    logging.set_verbosity(logging.WARNING)  # orbax and jax log every save at INFO
+  config, workdir = _CONFIG.value, _WORKDIR.value
+  if config.xla_flags:
+    # Before JAX starts (it is first imported below).
+    os.environ['XLA_FLAGS'] = (os.environ.get('XLA_FLAGS', '') + ' ' + config.xla_flags).strip()
   # Heavy imports after flag parsing, so --help is instant.
+  import jax
   from xstilts_jax.parallel import global_batch
   from xstilts_jax.train import experiment
   from xstilts_jax.train import loop
 
   global_batch.maybe_initialize_distributed()
+  if config.compilation_cache:
+    cache = (os.path.join(workdir, '.xla_cache') if config.compilation_cache == 'workdir'
+             else config.compilation_cache)
+    jax.config.update('jax_compilation_cache_dir', cache)
+    jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
   try:
-    experiment.run(_CONFIG.value, _WORKDIR.value)
+    experiment.run(config, workdir)
   except loop.Preempted as e:
     logging.warning('%s', e)
     print(f'Stopped by SIGTERM after saving a checkpoint ({e}); run the same command to resume.',

@@ -18,7 +18,8 @@ CONFIGS = {
 
 def hf_config(name, **kwargs):
   return transformers.XLMRobertaConfig(
-      attn_implementation='eager', type_vocab_size=1, layer_norm_eps=1e-5, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+      attn_implementation='eager', type_vocab_size=1, layer_norm_eps=1e-5, pad_token_id=1,
+      bos_token_id=0, eos_token_id=2,
       hidden_act='gelu', **{**CONFIGS[name], **kwargs})
 
 

@@ -51,12 +51,13 @@ def test_remat_and_scan_equal_the_plain_stack(checkpoint, plain, overrides):
 
 
 def test_bf16_compute_with_fp32_params_is_close(checkpoint, plain):
-  # bf16 keeps 8 bits of mantissa (relative step 2^-8 ≈ 0.4%): we accept a 3% relative error
-  # of each hidden state (Frobenius norm) after 3 layers, with parameters kept in float32.
+  # bf16 keeps 8 bits of mantissa (relative step 2^-8 ≈ 0.4%): we accept a 1.5% relative error
+  # of each hidden state (Frobenius norm) after 3 layers, with parameters kept in float32
+  # (measured: 0.2% for the embeddings, 0.45% after the last layer).
   config, hidden, grads = run(*checkpoint, dtype='bfloat16')
   assert config.param_dtype == 'float32'
   assert jax.tree.leaves(grads)[0].dtype == jnp.float32
   for i, (got, want) in enumerate(zip(hidden, plain[1])):
     assert got.dtype == jnp.bfloat16
     err = np.linalg.norm(np.float32(got) - want) / np.linalg.norm(want)
-    assert err < 3e-2, f'hidden_states[{i}] relative error {err}'
+    assert err < 1.5e-2, f'hidden_states[{i}] relative error {err}'

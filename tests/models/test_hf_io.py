@@ -10,7 +10,7 @@ import pytest
 import torch
 from safetensors.numpy import load_file, save_file
 
-from tests.models.hf_reference import hf_config, padded_batch, transformers
+from tests.models.hf_reference import padded_batch, transformers
 from xstilts_jax.models import CheckpointError, hf_state_dict, load_pretrained, save_pretrained
 
 

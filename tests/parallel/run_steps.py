@@ -31,13 +31,13 @@ def main():
   import jax
   import jax.numpy as jnp
   import numpy as np
-  import optax
   from xstilts_jax.models.config import preset
   from xstilts_jax.models.model import HeadSpec, Model
   from xstilts_jax.parallel import mesh as mesh_lib
   from xstilts_jax.parallel import rules as rules_lib
   from xstilts_jax.train import state as state_lib
   from xstilts_jax.train import steps
+  from xstilts_jax.train.optimizer import make_optimizer
 
   cache = os.environ.get('XSTILTS_TEST_JAX_CACHE')
   if cache:
@@ -46,7 +46,7 @@ def main():
 
   config = preset('tiny', vocab_size=1024)  # divisible by the tensor/fsdp splits tested
   model = Model(config, (HeadSpec('nli', 'classification', 3),))
-  tx = optax.chain(optax.clip_by_global_norm(1.0), optax.adamw(1e-3, weight_decay=0.01))
+  tx = make_optimizer(1e-3, total_steps=10, warmup_fraction=0.1, weight_decay=0.01)
   init_params = lambda r: model.init_params(r, seq_len=16, boxed=True)  # noqa: E731
 
   batch_size, seq_len, n_steps = 8, 16, args.steps

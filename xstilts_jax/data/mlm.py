@@ -56,18 +56,25 @@ def mask_row(ids, *, seed, epoch, index, mask_id, special_ids, vocab_size, mask_
 
 
 def mask_batch(batch, *, seed, epoch, mask_id, special_ids, vocab_size, mask_prob=0.15):
-  """A copy of `batch` with `input_ids` masked and `labels` added; rows keyed by batch['index']."""
+  """A copy of `batch` with `input_ids` masked and `labels` added.
+
+  Rows are keyed by batch['index']; `epoch` is one number or one per row (a training batch
+  can straddle two epochs).
+  """
   ids = np.asarray(batch['input_ids'])
+  index = np.asarray(batch['index'])
+  epochs = np.broadcast_to(np.asarray(epoch), index.shape)
   masked, labels = np.empty_like(ids, np.int32), np.empty_like(ids, np.int32)
-  for r, index in enumerate(np.asarray(batch['index'])):
-    masked[r], labels[r] = mask_row(ids[r], seed=seed, epoch=epoch, index=index, mask_id=mask_id,
+  for r in range(len(index)):
+    masked[r], labels[r] = mask_row(ids[r], seed=seed, epoch=epochs[r], index=index[r],
+                                    mask_id=mask_id,
                                     special_ids=special_ids, vocab_size=vocab_size,
                                     mask_prob=mask_prob)
   return dict(batch, input_ids=masked, labels=labels)
 
 
 def masker(tokenizer, seed, mask_prob=0.15):
-  """`fn(batch, epoch)` masking with this tokenizer's ids: the pipeline's `transform`."""
+  """`fn(batch, epoch)` masking with this tokenizer's ids: `TrainIterator(transform=...)`."""
   special_ids = tuple(tokenizer.all_special_ids)
   vocab_size = len(tokenizer)
 

@@ -43,7 +43,12 @@ def featurize(task, examples, tokenizer, max_seq_length=384, *, doc_stride=128,
   del task
   sp = F.special_ids(tokenizer)
   enc_q = F.encode(tokenizer, [e.question for e in examples])
-  enc_c = F.encode(tokenizer, [e.context for e in examples])
+  # SQuAD asks several questions about each paragraph: tokenise each paragraph once.
+  paragraphs = {}
+  for e in examples:
+    paragraphs.setdefault(e.context, len(paragraphs))
+  enc_c = [(enc.ids, np.asarray(enc.offsets, np.int32).reshape(-1, 2))
+           for enc in F.encode(tokenizer, list(paragraphs))]
   rows, row_offsets, starts_out, ends_out, example_index = [], [], [], [], []
   stats = dict(examples=len(examples), features=0, examples_with_several_windows=0,
                max_windows_per_example=0, questions_truncated=0, no_answer=0,
@@ -53,8 +58,7 @@ def featurize(task, examples, tokenizer, max_seq_length=384, *, doc_stride=128,
     if len(question) > max_query_length:
       stats['questions_truncated'] += 1
       question = question[:max_query_length]
-    context = enc_c[i].ids
-    offsets = np.asarray(enc_c[i].offsets, np.int32).reshape(-1, 2)
+    context, offsets = enc_c[paragraphs[ex.context]]
     span = None
     if ex.is_impossible or not ex.answers:
       stats['no_answer'] += 1

@@ -6,8 +6,10 @@ Predictions come out in the form XTREME's submission files take (`eval/submissio
 label indices, tag lists, or {question id: answer}.
 """
 
+import jax
 import numpy as np
 
+from xstilts_jax.data import pipeline
 from xstilts_jax.eval import metrics as metrics_lib
 from xstilts_jax.eval import postprocess
 from xstilts_jax.parallel import global_batch
@@ -15,35 +17,25 @@ from xstilts_jax.parallel import global_batch
 MODEL_KEYS = ('input_ids', 'attention_mask')
 
 
-def eval_batches(arrays, batch_size, keys=MODEL_KEYS):
-  """Fixed-size batches of `keys` in order; the last is filled up with copies of row 0.
-
-  Yields (batch, num_valid): one compiled shape for the whole set, the filler rows dropped.
-  """
-  n = len(arrays[keys[0]])
-  for start in range(0, n, batch_size):
-    rows = np.arange(start, min(start + batch_size, n))
-    valid = len(rows)
-    rows = np.concatenate([rows, np.zeros(batch_size - valid, rows.dtype)])
-    yield {k: arrays[k][rows] for k in keys}, valid
-
-
 def run(predict_fn, params, features, batch_size, sharding=None):
   """Outputs of every feature row, as numpy arrays with the leading axis N.
 
-  With `sharding` (the batch sharding of the mesh), each process feeds only its rows of the
-  global batch (`parallel.global_batch`); outputs must be replicated to be read back.
+  Fixed-size batches (`data.pipeline.eval_batches`: the last one padded, one compiled shape);
+  each process feeds its rows of the global batch. With a `sharding` (the mesh's batch
+  sharding) the rows become one global array; outputs must be replicated to be read back.
   """
   chunks = {}
-  for batch, valid in eval_batches(features.arrays, batch_size):
+  batches = pipeline.eval_batches(features, batch_size, process_index=jax.process_index(),
+                                  process_count=jax.process_count())
+  for k, batch in enumerate(batches):
+    inputs = {key: batch[key] for key in MODEL_KEYS}
     if sharding is not None:
-      rows = global_batch.process_rows(sharding, batch_size)
-      batch = global_batch.make_global_batch({k: v[rows] for k, v in batch.items()}, sharding,
-                                             batch_size)
-    out = predict_fn(params, batch)
-    for k, v in out.items():
-      chunks.setdefault(k, []).append(np.asarray(v)[:valid])
-  return {k: np.concatenate(v) for k, v in chunks.items()}
+      inputs = global_batch.make_global_batch(inputs, sharding, batch_size)
+    out = predict_fn(params, inputs)
+    valid = min(batch_size, len(features) - k * batch_size)  # padding ends the global batch
+    for key, v in out.items():
+      chunks.setdefault(key, []).append(np.asarray(v)[:valid])
+  return {key: np.concatenate(v) for key, v in chunks.items()}
 
 
 def to_predictions(task, examples, features, outputs, *, n_best=20, max_answer_length=30):

@@ -46,15 +46,21 @@ def _write_qa_labels(label_dir, task, lang, data):
 
 def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
              batch_size, load_kwargs=None, languages=(), max_examples=0, sharding=None,
-             qa_options=None, log=print):
-  """{lang: metrics} of a trained model on the test split of every language of `task`."""
+             qa_options=None, skip_missing=False, log=print):
+  """{lang: metrics} of a trained model on the test split of every language of `task`.
+
+  skip_missing: a language without test data is logged and skipped (the shipped fixtures
+  hold a few languages per task); otherwise it is an error.
+  """
   qa_options = dict(qa_options or {})
   post = {k: qa_options.pop(k) for k in ('n_best', 'max_answer_length') if k in qa_options}
   options = qa_options if task.format == 'span_qa' else {}
   results = {}
   for lang in _languages(task, languages):
     start = time.time()
-    examples = load.load_examples(task, 'test', lang, **(load_kwargs or {}))
+    examples = _load(task, 'test', lang, load_kwargs, skip_missing, log)
+    if examples is None:
+      continue
     if max_examples:
       examples = examples[:max_examples]
     features = featurize_lib.featurize(task, examples, tokenizer, max_seq_length, **options)
@@ -77,6 +83,16 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
   return results
 
 
+def _load(task, split, lang, load_kwargs, skip_missing, log):
+  try:
+    return load.load_examples(task, split, lang, **(load_kwargs or {}))
+  except (FileNotFoundError, ValueError) as e:
+    if not skip_missing:
+      raise
+    log(f'  {task.name} {lang}: no {split} data, skipped ({str(e)[:120]})')
+    return None
+
+
 def _fmt(metrics):
   return ', '.join(f'{k} {v:.2f}' for k, v in metrics.items() if isinstance(v, float))
 
@@ -88,7 +104,8 @@ def _vectors(encode_fn, params, tokenizer, task, sentences, max_seq_length, batc
 
 
 def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
-                  batch_size, load_kwargs=None, languages=(), bucc_k=4, log=print):
+                  batch_size, load_kwargs=None, languages=(), bucc_k=4, skip_missing=False,
+                  log=print):
   """{lang: metrics} of BUCC or Tatoeba from sentence vectors `encode_fn(params, ids, mask)`."""
   embed = lambda s: _vectors(encode_fn, params, tokenizer, task, s, max_seq_length, batch_size)
   results = {}
@@ -97,8 +114,13 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
     if task.name == 'bucc2018':
       sides = {}
       for split in ('dev', 'test'):
-        corpus, = load.load_examples(task, split, lang, **(load_kwargs or {}))
+        corpora = _load(task, split, lang, load_kwargs, skip_missing, log)
+        if corpora is None:
+          break
+        corpus, = corpora
         sides[split] = (corpus, embed(corpus.source), embed(corpus.target))
+      if len(sides) < 2:
+        continue
       result = mining.evaluate_bucc(sides['dev'], sides['test'], k=bucc_k)
       submission.write_predictions(pred_dir, task.name, lang, result['pairs'])
       gold = [tuple(p) for p in sides['test'][0].gold]
@@ -106,7 +128,10 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
       metrics = score.score_language(task.name, lang, gold, result['pairs'])
       metrics.update(threshold=float(result['threshold']), dev_f1=float(result['dev_f1']))
     elif task.name == 'tatoeba':
-      corpus, = load.load_examples(task, 'test', lang, **(load_kwargs or {}))
+      corpora = _load(task, 'test', lang, load_kwargs, skip_missing, log)
+      if corpora is None:
+        continue
+      corpus, = corpora
       # For each English sentence j, the nearest non-English sentence (XTREME's direction).
       found = retrieval.tatoeba_predict(embed(corpus.source), embed(corpus.target))
       source_index = {sid: i for i, sid in enumerate(corpus.source_ids)}

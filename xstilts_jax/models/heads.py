@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from xstilts_jax.models.config import XLMRConfig
-from xstilts_jax.models.xlmr import _init, _zeros, layer_norm
+from xstilts_jax.models.xlmr import layer_norm, normal_init, zeros
 
 
 FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm')
@@ -22,7 +22,7 @@ FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval
 
 def _dense(config: XLMRConfig, features: int, axes, name: str) -> nn.Dense:
   return nn.Dense(features, dtype=config.dtype, param_dtype=config.param_dtype,
-                  kernel_init=_init(config, axes), bias_init=_zeros(axes[-1:]), name=name)
+                  kernel_init=normal_init(config, axes), bias_init=zeros(axes[-1:]), name=name)
 
 
 class ClassificationHead(nn.Module):
@@ -85,7 +85,7 @@ class MLMHead(nn.Module):
     x = _dense(c, c.hidden_size, ('embed', 'mlp'), 'dense')(hidden)
     x = nn.gelu(x, approximate=False)
     x = layer_norm(c, 'layer_norm')(x)
-    bias = self.param('bias', _zeros(('vocab',)), (c.vocab_size,), c.param_dtype)
+    bias = self.param('bias', zeros(('vocab',)), (c.vocab_size,), c.param_dtype)
     return attend(x) + jnp.asarray(bias, c.dtype)
 
 

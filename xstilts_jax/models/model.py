@@ -5,6 +5,7 @@ intermediate phase to the target phase (a fresh head is initialised for the targ
 """
 
 import dataclasses
+import functools
 from typing import Any
 
 import flax.linen as nn
@@ -99,8 +100,10 @@ class Model(nn.Module):
       return {'start_logits': out[0], 'end_logits': out[1]}
     return {'logits': out}
 
-  def init_all(self, input_ids, attention_mask):
-    """Runs every head once on a [B,T] batch: used to create all parameters."""
+  def all_heads(self, input_ids, attention_mask):
+    """Every head's outputs on one [B,T] batch (multiple choice: a score per row [B]).
+
+    `init_params` uses it to create every parameter at once."""
     return {s.name: self._head_outputs(s, input_ids, attention_mask, True) for s in self.heads}
 
   @nn.nowrap
@@ -111,5 +114,6 @@ class Model(nn.Module):
     `jax.eval_shape(lambda: model.init_params(rng, boxed=True))` gives the logical axes.
     """
     ids = jnp.full((1, seq_len), self.config.bos_token_id, jnp.int32)
-    variables = self.init(rng, ids, jnp.ones_like(ids), method=Model.init_all)
+    init = jax.jit(functools.partial(self.init, method=Model.all_heads))
+    variables = init(rng, ids, jnp.ones_like(ids))
     return variables['params'] if boxed else nn.unbox(variables['params'])

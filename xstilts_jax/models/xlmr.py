@@ -16,16 +16,16 @@ import jax.numpy as jnp
 from xstilts_jax.models.config import XLMRConfig
 
 
-def _init(config: XLMRConfig, axes):
+def normal_init(config: XLMRConfig, axes):
   """Hugging Face's init (normal(initializer_range)) with logical axis names."""
   return nn.with_logical_partitioning(nn.initializers.normal(config.initializer_range), axes)
 
 
-def _zeros(axes):
+def zeros(axes):
   return nn.with_logical_partitioning(nn.initializers.zeros_init(), axes)
 
 
-def _ones(axes):
+def ones(axes):
   return nn.with_logical_partitioning(nn.initializers.ones_init(), axes)
 
 
@@ -33,7 +33,7 @@ def layer_norm(config: XLMRConfig, name: str) -> nn.LayerNorm:
   # use_fast_variance=False: E[(x-mean)^2] like torch, not E[x^2]-mean^2 (parity to 1e-6).
   return nn.LayerNorm(epsilon=config.layer_norm_eps, dtype=config.dtype,
                       param_dtype=config.param_dtype, use_fast_variance=False,
-                      scale_init=_ones(('norm',)), bias_init=_zeros(('norm',)), name=name)
+                      scale_init=ones(('norm',)), bias_init=zeros(('norm',)), name=name)
 
 
 def position_ids(input_ids: jax.Array, pad_token_id: int) -> jax.Array:
@@ -49,13 +49,13 @@ class Embeddings(nn.Module):
     c = self.config
     self.word_embeddings = nn.Embed(c.vocab_size, c.hidden_size, dtype=c.dtype,
                                     param_dtype=c.param_dtype,
-                                    embedding_init=_init(c, ('vocab', 'embed')))
+                                    embedding_init=normal_init(c, ('vocab', 'embed')))
     self.position_embeddings = nn.Embed(c.max_position_embeddings, c.hidden_size, dtype=c.dtype,
                                         param_dtype=c.param_dtype,
-                                        embedding_init=_init(c, ('positions', 'embed')))
+                                        embedding_init=normal_init(c, ('positions', 'embed')))
     self.token_type_embeddings = nn.Embed(c.type_vocab_size, c.hidden_size, dtype=c.dtype,
                                           param_dtype=c.param_dtype,
-                                          embedding_init=_init(c, ('types', 'embed')))
+                                          embedding_init=normal_init(c, ('types', 'embed')))
     self.LayerNorm = layer_norm(c, 'LayerNorm')
     self.dropout = nn.Dropout(c.hidden_dropout_prob)
 
@@ -83,8 +83,8 @@ class SelfAttention(nn.Module):
 
     def proj(name):
       return nn.DenseGeneral((heads, head_dim), dtype=c.dtype, param_dtype=c.param_dtype,
-                             kernel_init=_init(c, ('embed', 'heads', 'kv')),
-                             bias_init=_zeros(('heads', 'kv')), name=name)
+                             kernel_init=normal_init(c, ('embed', 'heads', 'kv')),
+                             bias_init=zeros(('heads', 'kv')), name=name)
 
     q, k, v = proj('query')(x), proj('key')(x), proj('value')(x)  # [B,T,N,D]
     scores = jnp.einsum('bqnd,bknd->bnqk', q, k) / jnp.sqrt(head_dim).astype(q.dtype)
@@ -94,12 +94,12 @@ class SelfAttention(nn.Module):
     out = jnp.einsum('bnqk,bknd->bqnd', probs, v)
     return nn.DenseGeneral(c.hidden_size, axis=(-2, -1), dtype=c.dtype,
                            param_dtype=c.param_dtype,
-                           kernel_init=_init(c, ('heads', 'kv', 'embed')),
-                           bias_init=_zeros(('embed',)), name='out')(out)
+                           kernel_init=normal_init(c, ('heads', 'kv', 'embed')),
+                           bias_init=zeros(('embed',)), name='out')(out)
 
 
 class Layer(nn.Module):
-  """One post-LN transformer layer. With `scanned`, returns (carry, per-layer output) for nn.scan."""
+  """One post-LN transformer layer; `scanned` returns (carry, per-layer output) for nn.scan."""
   config: XLMRConfig
   scanned: bool = False
 
@@ -109,7 +109,7 @@ class Layer(nn.Module):
 
     def dense(features, axes, name):
       return nn.Dense(features, dtype=c.dtype, param_dtype=c.param_dtype,
-                      kernel_init=_init(c, axes), bias_init=_zeros(axes[-1:]), name=name)
+                      kernel_init=normal_init(c, axes), bias_init=zeros(axes[-1:]), name=name)
 
     def dropout(y):
       return nn.Dropout(c.hidden_dropout_prob)(y, deterministic=deterministic)

@@ -1,0 +1,194 @@
+"""One experiment: pretrained encoder → intermediate phase → target phases → zero-shot → table.
+
+Workdir layout (every phase folder holds checkpoints/, best/, metrics.jsonl, tensorboard/ and
+results.json; see train/loop.py):
+
+  intermediate/              phase 2 (absent when config.intermediate.tasks is '')
+  target_<task>/             phase 3 per trained XTREME task, + zero_shot.json (per language)
+  retrieval/results.json     BUCC and Tatoeba from the phase-2 encoder (no training)
+  predictions/<task>/test-<lang>.{tsv,json}   XTREME's submission layout
+  labels/<task>/test-<lang>.{tsv,json}        gold files in the same layout (when known)
+  report/                    scores.md, scores.csv, summary.csv, scores.json, plots/
+  results.json               the scores (as eval.score prints them) and the phases' results
+
+Running again skips what is finished and resumes what is not.
+"""
+
+import json
+import os
+import time
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from xstilts_jax.data.tokenizer import load_tokenizer
+from xstilts_jax.eval import retrieval
+from xstilts_jax.eval import score
+from xstilts_jax.eval import zero_shot
+from xstilts_jax.models import XLMREncoder, load_pretrained, preset
+from xstilts_jax.parallel import mesh as mesh_lib
+from xstilts_jax.report import tables
+from xstilts_jax.report import write as report_write
+from xstilts_jax.tasks import load
+from xstilts_jax.tasks.registry import get_task
+from xstilts_jax.train import loop
+
+ZERO_SHOT = 'zero_shot.json'
+
+
+def _log(*args):
+  if jax.process_index() == 0:
+    print(*args, flush=True)
+
+
+def _names(text):
+  return [n.strip() for n in str(text or '').split(',') if n.strip()]
+
+
+def _write_json(path, obj):
+  if jax.process_index() != 0:
+    return
+  os.makedirs(os.path.dirname(path), exist_ok=True)
+  with open(path + '.tmp', 'w') as f:
+    json.dump(obj, f, indent=2, ensure_ascii=False)
+  os.replace(path + '.tmp', path)
+
+
+def _read_json(path):
+  with open(path) as f:
+    return json.load(f)
+
+
+def start_model(config, tokenizer):
+  """(model config, encoder params on the host): pretrained weights, or a seeded random init."""
+  m = config.model
+  overrides = dict(dtype=m.dtype, param_dtype=m.param_dtype, remat=m.remat,
+                   scan_layers=m.scan_layers, hidden_dropout_prob=m.dropout,
+                   attention_probs_dropout_prob=m.dropout)
+  if m.pretrained:
+    model_config, params = load_pretrained(m.pretrained, **overrides)
+    if model_config.vocab_size < len(tokenizer):
+      raise ValueError(f'{m.pretrained}: vocabulary of {model_config.vocab_size} < the '
+                       f'tokenizer\'s {len(tokenizer)}')
+    return model_config, params['encoder']
+  if m.preset == 'tiny':
+    overrides['vocab_size'] = len(tokenizer)  # the tiny preset follows the tiny tokenizer
+  model_config = preset(m.preset, **overrides)
+  ids = jnp.full((1, 8), model_config.bos_token_id, jnp.int32)
+  variables = XLMREncoder(model_config).init(jax.random.PRNGKey(config.seed), ids,
+                                             jnp.ones_like(ids))
+  return model_config, jax.tree.map(np.asarray, nn.unbox(variables['params']))
+
+
+def _tasks(names, config):
+  # A label list read from the data (CCG's supertags) comes from the data dir.
+  return [load.resolve_task(get_task(n), config.data.data_dir or None) for n in names]
+
+
+def run(config, workdir):
+  """Runs (or finishes) the experiment in `workdir`; returns the scores dict."""
+  t0 = time.time()
+  workdir = os.path.abspath(workdir)
+  pred_dir, label_dir = os.path.join(workdir, 'predictions'), os.path.join(workdir, 'labels')
+  intermediate = _tasks(_names(config.intermediate.tasks), config)
+  targets = _tasks(_names(config.targets), config)
+  trained = [t for t in targets if t.format != 'retrieval']
+  retrieved = [t for t in targets if t.format == 'retrieval']
+  for t in targets:
+    if not t.xtreme_name:
+      raise ValueError(f'config.targets: {t.name!r} is not an XTREME target task')
+  _log(f'workdir {workdir}\nintermediate: {", ".join(t.name for t in intermediate) or "none"}'
+       f'\ntargets: {", ".join(t.name for t in targets)}')
+
+  target_dir = lambda t: os.path.join(workdir, f'target_{t.name}')
+  retrieval_dir = os.path.join(workdir, 'retrieval')
+  todo = ([t for t in trained if not os.path.exists(os.path.join(target_dir(t), ZERO_SHOT))]
+          + ([] if loop.is_finished(retrieval_dir) or not retrieved else ['retrieval']))
+
+  tokenizer = load_tokenizer(config.tokenizer or config.model.pretrained)
+  model_config, encoder = start_model(config, tokenizer)
+  mesh = mesh_lib.make_mesh(tuple(config.parallel.mesh_shape), tuple(config.parallel.mesh_axes))
+  _log(f'mesh {dict(mesh.shape)}; model {model_config.num_hidden_layers} layers, hidden '
+       f'{model_config.hidden_size}, {model_config.dtype} compute')
+  common = dict(model_config=model_config, tokenizer=tokenizer, config=config, mesh=mesh,
+                log=_log)
+  phases = {}
+
+  # Phase 2: intermediate training (one task, or several with the sampler).
+  if intermediate:
+    params, phases['intermediate'], _ = loop.run_phase(
+        os.path.join(workdir, 'intermediate'), name='intermediate', tasks=intermediate,
+        encoder=encoder, phase=config.intermediate, need_params=bool(todo), **common)
+    if params is not None:
+      encoder = params['encoder']
+
+  # Phase 3: each trained target task from the phase-2 encoder with a fresh head.
+  languages = _names(config.eval.languages)
+  qa_options = dict(doc_stride=config.qa.doc_stride, max_query_length=config.qa.max_query_length,
+                    n_best=config.qa.n_best, max_answer_length=config.qa.max_answer_length)
+  for task in trained:
+    phase_dir = target_dir(task)
+    done_path = os.path.join(phase_dir, ZERO_SHOT)
+    if os.path.exists(done_path):
+      phases[f'target_{task.name}'] = dict(loop.read_results(phase_dir),
+                                           zero_shot=_read_json(done_path))
+      _log(f'[target_{task.name}] finished earlier; predictions in {pred_dir}/{task.name}')
+      continue
+    params, results, trainer = loop.run_phase(
+        phase_dir, name=f'target_{task.name}', tasks=[task], encoder=encoder,
+        phase=config.target, **common)
+    _log(f'[target_{task.name}] zero-shot on the test split of {len(task.languages)} languages')
+    per_lang = zero_shot.run_task(
+        task, trainer.predict_fns[task.head_name], params, tokenizer, pred_dir=pred_dir,
+        label_dir=label_dir, max_seq_length=loop.seq_length(task, config.target),
+        batch_size=config.eval.batch_size, load_kwargs=loop.load_kwargs(config),
+        languages=languages, max_examples=config.eval.max_examples,
+        sharding=trainer.batch_sharding, qa_options=qa_options,
+        skip_missing=config.eval.skip_missing_languages, log=_log)
+    _write_json(done_path, per_lang)
+    phases[f'target_{task.name}'] = dict(results, zero_shot=per_lang)
+    del params, trainer
+
+  # BUCC and Tatoeba: mean-pooled vectors of one layer of the phase-2 encoder.
+  if retrieved:
+    if loop.is_finished(retrieval_dir):
+      phases['retrieval'] = loop.read_results(retrieval_dir)
+      _log('[retrieval] finished earlier')
+    else:
+      phases['retrieval'] = run_retrieval(retrieved, encoder, model_config, tokenizer, config,
+                                          pred_dir, label_dir, languages)
+      _write_json(os.path.join(retrieval_dir, loop.RESULTS), phases['retrieval'])
+
+  # Scores of everything in predictions/ (as `python -m xstilts_jax.eval.score` prints them).
+  scores = score.score_dirs(pred_dir, label_dir)
+  title = (f'XTREME, intermediate: {config.intermediate.tasks or "none"} '
+           f'(seed {config.seed})')
+  if jax.process_index() == 0:
+    report_write.write_report(scores, os.path.join(workdir, 'report'), title)
+  _write_json(os.path.join(workdir, 'results.json'), {'scores': scores, 'phases': phases})
+  _log('\n' + tables.markdown_report(scores, title))
+  _log(f'report in {workdir}/report; {time.time() - t0:.0f}s')
+  return scores
+
+
+def run_retrieval(tasks, encoder, model_config, tokenizer, config, pred_dir, label_dir,
+                  languages):
+  r = config.retrieval
+  if not 0 <= r.layer <= model_config.num_hidden_layers:
+    raise ValueError(f'config.retrieval.layer={r.layer}: the model has hidden states '
+                     f'0..{model_config.num_hidden_layers}')
+  hidden_states_fn = retrieval.xlmr_hidden_states_fn(XLMREncoder(model_config))
+  encode_fn = retrieval.make_encode_fn(hidden_states_fn, r.layer)
+  params = {'params': encoder}
+  out = {'layer': r.layer}
+  for task in tasks:
+    _log(f'[retrieval] {task.name}: layer {r.layer} mean-pooled, '
+         f'{len(task.languages)} languages')
+    out[task.name] = zero_shot.run_retrieval(
+        task, encode_fn, params, tokenizer, pred_dir=pred_dir, label_dir=label_dir,
+        max_seq_length=r.max_seq_length, batch_size=r.batch_size,
+        load_kwargs=loop.load_kwargs(config), languages=languages, bucc_k=r.bucc_k,
+        skip_missing=config.eval.skip_missing_languages, log=_log)
+  return out

@@ -1,0 +1,347 @@
+"""One training phase: data, model, steps, model selection, checkpoints, results.json.
+
+`run_phase` trains one or several tasks (one head each; several = multi-task, one task sampled
+per step) starting from a given encoder, evaluates every `eval_every` steps on the first
+`eval_examples` of the ENGLISH dev set (never a target language: that would not be zero-shot),
+keeps the best parameters, and at the end reloads them and writes `results.json`.
+
+Phase folder: checkpoints/ (resume), best/ (model selection), metrics.jsonl, tensorboard/,
+results.json. A folder with results.json is finished and never retrained; one without resumes
+from its newest checkpoint, data position included, and ends bitwise identical to a run that
+was never interrupted (dropout keys are fold_in(rng, step); data order is a pure function of
+(seed, epoch, position) and the task sampled at a step of (seed, step), so the step alone
+gives the data position).
+
+SIGTERM: the step in flight finishes, a checkpoint is saved at that step, `Preempted` is
+raised (main.py exits with 75). A NaN/inf loss raises `NonFiniteLossError` naming the step; no
+checkpoint is written after the last good one.
+"""
+
+import dataclasses
+import json
+import math
+import os
+import time
+from typing import Any, Callable, Optional, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import tqdm
+
+from xstilts_jax.data import featurize as featurize_lib
+from xstilts_jax.data import mixing
+from xstilts_jax.data import pipeline
+from xstilts_jax.eval import predict
+from xstilts_jax.models import HeadSpec, Model
+from xstilts_jax.models import heads as heads_lib
+from xstilts_jax.parallel import global_batch
+from xstilts_jax.parallel import rules as rules_lib
+from xstilts_jax.tasks import load
+from xstilts_jax.train import checkpoints as ckpt_lib
+from xstilts_jax.train import metrics_log
+from xstilts_jax.train import optimizer as optimizer_lib
+from xstilts_jax.train import state as state_lib
+from xstilts_jax.train import steps as steps_lib
+
+RESULTS = 'results.json'
+NonFiniteLossError = steps_lib.NonFiniteLossError
+
+
+class Preempted(Exception):
+  """SIGTERM arrived; a checkpoint was saved and the phase stopped. Run again to resume."""
+
+
+@dataclasses.dataclass
+class PhaseData:
+  """One task of a phase: its training features and its English dev examples/features."""
+  task: Any
+  train: Any          # Features
+  dev_examples: list
+  dev: Any            # Features
+  batch_size: int
+  epochs: float
+
+
+def is_finished(phase_dir: str) -> bool:
+  return os.path.exists(os.path.join(phase_dir, RESULTS))
+
+
+def read_results(phase_dir: str) -> dict:
+  with open(os.path.join(phase_dir, RESULTS)) as f:
+    return json.load(f)
+
+
+def head_spec(task) -> HeadSpec:
+  num_labels = len(task.labels) if task.format in ('classification', 'tagging') else 0
+  return HeadSpec(task.head_name, task.format, num_labels)
+
+
+def seq_length(task, phase) -> int:
+  return phase.qa_max_seq_length if task.format == 'span_qa' else phase.max_seq_length
+
+
+def format_options(task, config) -> dict:
+  if task.format != 'span_qa':
+    return {}
+  return dict(doc_stride=config.qa.doc_stride, max_query_length=config.qa.max_query_length)
+
+
+def load_kwargs(config) -> dict:
+  """Where examples come from (`tasks.load.load_examples` keyword arguments)."""
+  return dict(source=config.data.source, data_dir=config.data.data_dir or None,
+              hub_dir=config.data.hub_dir or None)
+
+
+def prepare_data(tasks, tokenizer, config, phase, *, log=print) -> list:
+  """Featurized English train and dev data of every task of the phase."""
+  out = []
+  for task in tasks:
+    length, options = seq_length(task, phase), format_options(task, config)
+    train = load.load_examples(task, 'train', 'en', **load_kwargs(config))
+    if phase.max_train_examples:
+      train = train[:phase.max_train_examples]
+    dev = load.load_examples(task, 'dev', 'en', **load_kwargs(config))[:phase.eval_examples]
+    train_f = featurize_lib.featurize(task, train, tokenizer, length, **options)
+    dev_f = featurize_lib.featurize(task, dev, tokenizer, length, **options)
+    batch = phase.qa_batch_size if task.format == 'span_qa' else phase.batch_size
+    epochs = phase.get('epochs_per_task', {}).get(task.name, phase.epochs)
+    log(f'  {task.name}: {len(train)} train examples → {len(train_f)} rows '
+        f'{_stats(train_f.stats)}; {len(dev)} English dev examples; batch {batch}')
+    out.append(PhaseData(task, train_f, dev, dev_f, batch, epochs))
+  return out
+
+
+def _stats(stats):
+  shown = {k: v for k, v in stats.items() if v and k not in ('examples', 'features')}
+  return f'({", ".join(f"{k} {v}" for k, v in shown.items())})' if shown else ''
+
+
+def total_steps(data: Sequence[PhaseData], phase) -> int:
+  """num_steps when set, else epochs × steps per epoch summed over the tasks (as jiant)."""
+  if phase.num_steps > 0:
+    return int(phase.num_steps)
+  return max(1, sum(int(math.ceil(d.epochs * len(d.train) / d.batch_size)) for d in data))
+
+
+class PhaseTrainer:
+  """The compiled pieces of one phase: state shardings, a train and a predict step per head."""
+
+  def __init__(self, model_config, tasks, config, phase, mesh, num_steps):
+    self.data = []  # PhaseData, set before training / evaluating
+    self.mesh = mesh
+    self.rules = rules_lib.normalize_rules(tuple(config.parallel.rules) or None)
+    specs = []
+    for task in tasks:
+      spec = head_spec(task)
+      if spec not in specs:
+        specs.append(spec)
+    self.model = Model(model_config, tuple(specs))
+    o = config.optimizer
+    self.tx = optimizer_lib.make_optimizer(
+        phase.learning_rate, max(1, num_steps // o.grad_accum_steps), o.warmup_fraction,
+        o.weight_decay, o.b1, o.b2, o.eps, o.max_grad_norm, o.grad_accum_steps)
+    self.init_fn = lambda rng: self.model.init_params(rng, boxed=True)
+    self.abstract, self.shardings = state_lib.state_shardings(self.init_fn, self.tx, mesh,
+                                                              self.rules)
+    self.batch_sharding = rules_lib.batch_sharding(mesh, self.rules)
+    self.train_steps, self.predict_fns = {}, {}
+    for spec in specs:
+      step = steps_lib.make_train_step(self.model, self.tx, spec.name, spec.format)
+      self.train_steps[spec.name] = steps_lib.jit_train_step(step, self.shardings, mesh,
+                                                             self.rules)
+      self.predict_fns[spec.name] = self.make_predict_fn(spec)
+
+  def make_predict_fn(self, spec):
+    eval_step = steps_lib.make_eval_step(self.model, spec.name)
+    fn = lambda params, batch: heads_lib.predict(spec.format, eval_step(params, batch))
+    return steps_lib.jit_eval_step(fn, self.shardings.params, self.mesh, self.rules)
+
+  def init_state(self, rng, encoder=None):
+    """Fresh state; `encoder` (host or device arrays) replaces the initialised encoder."""
+    state, _ = state_lib.create_train_state(self.init_fn, self.tx, rng, self.mesh, self.rules)
+    if encoder is None:
+      return state
+    want = self.abstract.params['encoder']
+    if jax.tree.structure(encoder) != jax.tree.structure(want):
+      raise ValueError('the encoder carried into this phase does not match the model: '
+                       f'{jax.tree.structure(encoder)} vs {jax.tree.structure(want)}')
+    sh = self.shardings.params['encoder']
+    encoder = jax.tree.map(
+        # A copy: the train step donates its state, the caller's encoder must survive.
+        lambda x, a, s: jax.device_put(x, s, may_alias=False) if isinstance(x, jax.Array)
+        else state_lib.put(np.asarray(x, a.dtype), s), encoder, want, sh)
+    params = dict(state.params, encoder=encoder)
+    # Adam moments are zeros whatever the parameter values: a fresh tx.init is the same state.
+    return state.replace(params=params)
+
+  def evaluate(self, params, eval_batch_size) -> dict:
+    """Dev metrics of every task (English, first N examples) and their mean as 'score'."""
+    out = {}
+    for d in self.data:
+      fn = self.predict_fns[d.task.head_name]
+      outputs = predict.run(fn, params, d.dev, eval_batch_size, self.batch_sharding)
+      preds = predict.to_predictions(d.task, d.dev_examples, d.dev, outputs)
+      out[d.task.name] = predict.evaluate(d.task, d.dev_examples, preds, 'en')
+    out['score'] = float(np.mean([m['score'] for m in out.values()]))
+    return out
+
+
+# Batch entries that only map outputs back to examples; the model never sees them.
+_HOST_ONLY = ('index', 'example_index', 'offsets', 'word_index', 'valid')
+
+
+class Mixture:
+  """One task per step, each task with its own shuffled stream and batch size.
+
+  Like `data.mixing.MixtureIterator` (whose sampler it uses), but each task keeps its own
+  batch size (QA 16, others 32 in PROTOCOL.md). The state is the step alone: the task of a
+  step is drawn from (seed, step), and how often each task ran before it gives its position.
+  """
+
+  def __init__(self, data, seed, step, temperature=1.0, cap=0):
+    sizes = [len(d.train) for d in data]
+    self.probs = mixing.task_probabilities(sizes, temperature=temperature, cap=cap or None)
+    self.seed, self.step = seed, int(step)
+    counts = np.bincount(mixing.sample_tasks(seed, 0, self.step, self.probs),
+                         minlength=len(data))
+    self.iterators = []
+    for t, d in enumerate(data):
+      task_seed = int(np.random.SeedSequence([seed, t]).generate_state(1)[0])
+      state = pipeline.state_at_step(int(counts[t]), len(d.train), d.batch_size)
+      self.iterators.append(pipeline.TrainIterator(
+          d.train, d.batch_size, task_seed, process_index=jax.process_index(),
+          process_count=jax.process_count(), **state))
+
+  def __next__(self):
+    """(task index, this process's rows of the batch)."""
+    t = int(mixing.sample_tasks(self.seed, self.step, 1, self.probs)[0])
+    self.step += 1
+    batch = next(self.iterators[t])
+    return t, {k: v for k, v in batch.items() if k not in _HOST_ONLY}
+
+
+def _scalars(metrics: dict) -> dict:
+  """Flat {task/metric: value} of the float entries of evaluate()'s output."""
+  flat = {}
+  for k, v in metrics.items():
+    if isinstance(v, dict):
+      flat.update({f'{k}/{m}': x for m, x in v.items() if isinstance(x, (int, float))})
+    else:
+      flat[k] = v
+  return flat
+
+
+def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, encoder,
+              tokenizer, config, phase, mesh, log: Callable = print,
+              need_params: bool = True) -> tuple[Optional[dict], dict, Any]:
+  """Trains one phase (or finds it finished).
+
+  Returns (best params or None, results, the PhaseTrainer whose `predict_fns` run the model).
+  """
+  if is_finished(phase_dir):
+    results = read_results(phase_dir)
+    log(f'[{name}] finished earlier (best dev score {results["best"]["value"]:.2f} at step '
+        f'{results["best"]["step"]}); not retrained')
+    if not need_params:
+      return None, results, None
+    trainer = PhaseTrainer(model_config, tasks, config, phase, mesh, 1)
+    ckpts = ckpt_lib.PhaseCheckpoints(phase_dir, max_to_keep=config.checkpoint.keep)
+    params = ckpts.restore_best_params(
+        state_lib.with_shardings(trainer.abstract.params, trainer.shardings.params))
+    ckpts.close()
+    return params, results, trainer
+
+  os.makedirs(phase_dir, exist_ok=True)
+  log(f'[{name}] tasks: {", ".join(t.name for t in tasks)}')
+  data = prepare_data(tasks, tokenizer, config, phase, log=log)
+  num_steps = total_steps(data, phase)
+  trainer = PhaseTrainer(model_config, tasks, config, phase, mesh, num_steps)
+  trainer.data = data
+  ckpts = ckpt_lib.PhaseCheckpoints(phase_dir, max_to_keep=config.checkpoint.keep)
+  abstract_params = state_lib.with_shardings(trainer.abstract.params, trainer.shardings.params)
+
+  # Resume from the newest checkpoint, else start from the given encoder.
+  seed = config.seed
+  restored = None
+  if ckpts.latest_step() is not None:
+    restored = ckpts.restore_latest(state_lib.with_shardings(trainer.abstract,
+                                                             trainer.shardings))
+  if restored is not None:
+    state, start = restored.state, restored.step
+    if restored.data.get('step') != start:
+      raise ValueError(f'{phase_dir}: checkpoint {start} holds data position '
+                       f'{restored.data}; expected step {start}')
+    log(f'[{name}] resumed at step {start} of {num_steps}')
+  else:
+    state, start = trainer.init_state(jax.random.PRNGKey(seed), encoder), 0
+    log(f'[{name}] {num_steps} steps from '
+        f'{"the given encoder" if encoder is not None else "a random init"}')
+  batches = Mixture(data, seed, start, phase.mixing_temperature, phase.mixing_cap)
+
+  logger = metrics_log.MetricsLog(phase_dir, resume_step=start)
+  guard = ckpt_lib.PreemptionGuard()
+  eval_every = phase.eval_every or num_steps
+  save_every = config.checkpoint.every or num_steps
+  progress = tqdm.tqdm(total=num_steps, initial=start, desc=name, unit='step',
+                       disable=jax.process_index() != 0, mininterval=2.0)
+  last_time, last_step = time.time(), start
+  try:
+    for step in range(start, num_steps):
+      if step == config.debug.nan_at_step:
+        # Test hook: poison the parameters so this step's loss is genuinely non-finite.
+        state = state.replace(params=jax.tree.map(lambda x: x * jnp.inf, state.params))
+      i, batch = next(batches)
+      d = data[i]
+      batch = global_batch.make_global_batch(batch, trainer.batch_sharding, d.batch_size)
+      state, metrics = trainer.train_steps[d.task.head_name](state, batch)
+      try:
+        steps_lib.check_finite(metrics, step)
+      except NonFiniteLossError as e:
+        ckpts.wait()
+        last = ckpts.latest_step()
+        raise NonFiniteLossError(
+            f'[{name}] {e} (task {d.task.name}). The last good checkpoint (step {last}) in '
+            f'{phase_dir}/checkpoints is kept; lower the learning rate or check the data.'
+        ) from None
+      done = step + 1
+      progress.update(1)
+      if done % phase.log_every == 0 or done == num_steps:
+        now = time.time()
+        rate = (done - last_step) / max(now - last_time, 1e-9)
+        last_time, last_step = now, done
+        row = {'loss': float(metrics['loss']), 'grad_norm': float(metrics['grad_norm']),
+               'steps_per_sec': rate, 'task': i}
+        logger.write(done, row, prefix='train')
+        progress.set_postfix(loss=f'{row["loss"]:.4f}', steps_s=f'{rate:.2f}')
+      if done % eval_every == 0 or done == num_steps:
+        dev = trainer.evaluate(state.params, config.eval.batch_size)
+        logger.write(done, _scalars(dev), prefix='dev')
+        if ckpts.save_best(done, state.params, 'dev_score', dev['score'], meta={'dev': dev}):
+          progress.write(f'[{name}] step {done}: dev score {dev["score"]:.2f} (best so far)')
+      stop = guard.should_stop(done)
+      if done % save_every == 0 or stop:
+        # The data position is a function of the step (see Mixture); stored to be checked.
+        ckpts.save(done, state, {'step': done}, meta={'phase': name})
+      if stop:
+        ckpts.wait()
+        raise Preempted(f'phase {name} stopped at step {done} of {num_steps}; '
+                        f'checkpoint saved in {phase_dir}/checkpoints')
+    ckpts.wait()
+    best = ckpts.best
+    params = ckpts.restore_best_params(abstract_params)
+    results = {'phase': name, 'tasks': [t.name for t in tasks], 'num_steps': num_steps,
+               'best': {'step': best['step'], 'value': best['value'], 'dev': best.get('dev')},
+               'train_stats': {d.task.name: d.train.stats for d in data}}
+    tmp = os.path.join(phase_dir, RESULTS + '.tmp')
+    if jax.process_index() == 0:
+      with open(tmp, 'w') as f:
+        json.dump(results, f, indent=2)
+      os.replace(tmp, os.path.join(phase_dir, RESULTS))
+    log(f'[{name}] done: best dev score {best["value"]:.2f} at step {best["step"]}')
+    return params, results, trainer
+  finally:
+    progress.close()
+    guard.uninstall()
+    logger.close()
+    ckpts.close()
