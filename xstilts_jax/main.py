@@ -26,6 +26,7 @@ _CONFIG = config_flags.DEFINE_config_file(
 _WORKDIR = flags.DEFINE_string('workdir', None, 'Experiment folder (local path or gs://).')
 flags.mark_flags_as_required(['config', 'workdir'])
 
+EXIT_ERROR = 1
 EXIT_PREEMPTED = 75
 
 
@@ -57,6 +58,10 @@ def main(argv):
     print(f'Stopped by SIGTERM after saving a checkpoint ({e}); run the same command to resume.',
           file=sys.stderr)
     sys.exit(EXIT_PREEMPTED)
+  except loop.NonFiniteLossError as e:
+    logging.error('%s', e)
+    print(f'error: {e}', file=sys.stderr)
+    sys.exit(EXIT_ERROR)
 
 
 def run():

@@ -1,5 +1,6 @@
 """Sentence vectors (mean pooling, batched encode) and Tatoeba retrieval."""
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -77,3 +78,21 @@ def test_evaluate_tatoeba_maps_ids_to_positions():
   res = retrieval.evaluate_tatoeba(corpus, source, english)
   assert res['predictions'] == ['2', '0', '1', '5', '3', '0']
   assert abs(res['accuracy'] - 500 / 6) < 1e-9
+
+
+def test_embed_with_the_real_encoder_is_independent_of_padding():
+  """Our XLMREncoder: trimming a batch to a bucket gives the vectors of the full length."""
+  import flax.linen as nn  # pylint: disable=g-import-not-at-top
+  from xstilts_jax.models import config as config_lib  # pylint: disable=g-import-not-at-top
+  from xstilts_jax.models.xlmr import XLMREncoder  # pylint: disable=g-import-not-at-top
+
+  cfg = config_lib.preset('tiny')
+  encoder = XLMREncoder(cfg)
+  ids, mask = _batch([3, 5, 8, 4], t=16, vocab=min(cfg.vocab_size, 50))
+  params = nn.meta.unbox(encoder.init(jax.random.PRNGKey(0), ids, mask))
+  encode = retrieval.make_encode_fn(retrieval.xlmr_hidden_states_fn(encoder), layer=1)
+  bucketed = retrieval.embed(encode, params, ids, mask, batch_size=4, buckets=(8,))
+  full = np.asarray(encode(params, ids, mask))
+  np.testing.assert_allclose(bucketed, full, rtol=1e-4, atol=1e-5)
+  hidden = encoder.apply(params, ids, mask, output_hidden_states=True)['hidden_states'][1]
+  np.testing.assert_allclose(full, retrieval.mean_pool(hidden, mask), rtol=1e-6, atol=1e-6)

@@ -1,7 +1,8 @@
 """The task registry: a task is data (name, format, labels, languages, metric, sources).
 
-Entries live in `intermediate.py` (English intermediate tasks) and `xtreme.py` (the nine
-XTREME target tasks); both call `register`. Adding a task (XCOPA, say) is one `Task(...)`.
+Entries live in `intermediate.py` (English intermediate tasks), `xtreme.py` (the nine
+XTREME target tasks) and `mlm.py` (continued multilingual MLM); each calls `register`.
+Adding a task (XCOPA, say) is one `Task(...)` (tests/tasks/test_new_task.py shows it).
 """
 
 import dataclasses
@@ -76,6 +77,13 @@ def register(task: Task) -> Task:
   return task
 
 
+def unregister(name: str) -> Task:
+  """Removes a task added by `register` (tests, notebooks trying an entry); returns it."""
+  if name not in _TASKS:
+    raise KeyError(f'task {name!r} is not registered')
+  return _TASKS.pop(name)
+
+
 def get_task(name: str) -> Task:
   _load_entries()
   if name not in _TASKS:
@@ -90,4 +98,4 @@ def all_tasks() -> dict:
 
 def _load_entries():
   # Entry modules register on import; imported lazily so readers stay importable alone.
-  from xstilts_jax.tasks import intermediate, xtreme  # noqa: F401
+  from xstilts_jax.tasks import intermediate, mlm, xtreme  # noqa: F401

@@ -161,6 +161,10 @@ def run(config, workdir):
                                           pred_dir, label_dir, languages)
       _write_json(os.path.join(retrieval_dir, loop.RESULTS), phases['retrieval'])
 
+  if not targets:
+    _write_json(os.path.join(workdir, 'results.json'), {'scores': None, 'phases': phases})
+    _log(f'no target tasks (config.targets is empty); {time.time() - t0:.0f}s')
+    return None
   # Scores of everything in predictions/ (as `python -m xstilts_jax.eval.score` prints them).
   scores = score.score_dirs(pred_dir, label_dir)
   title = (f'XTREME, intermediate: {config.intermediate.tasks or "none"} '
