@@ -11,7 +11,9 @@ on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli
                        data_dir '' = shipped fixtures) or 'hub' (datasets ids of the registry)
   parallel             mesh shape and axis names, logical-axis rules
   optimizer            AdamW + linear warmup/decay, clip, gradient accumulation
-  intermediate         phase 2: tasks ('' = no intermediate phase: the XLM-R baseline)
+  intermediate         phase 2: tasks ('' = no intermediate phase: the XLM-R baseline;
+                       'mnli,mlm' = MNLI with continued multilingual MLM)
+  mlm                  continued-MLM text: languages, documents per language
   targets              phase 3: comma-separated XTREME tasks (bucc2018/tatoeba: no training)
   target               phase 3 training settings, epochs per task
   qa                   doc stride, query length, n-best, answer length
@@ -36,7 +38,8 @@ def phase_config(**overrides):
   c = ml_collections.ConfigDict()
   c.epochs = 3.0
   c.num_steps = 0               # > 0 overrides epochs (every task of the phase)
-  c.batch_size = 32             # global batch, in examples
+  c.batch_size = 32             # global batch per step, in examples; with gradient
+                                # accumulation the optimizer sees batch × grad_accum_steps
   c.qa_batch_size = 16          # span QA tasks (PROTOCOL.md)
   c.max_seq_length = 256
   c.qa_max_seq_length = 384
@@ -88,6 +91,13 @@ def get_config():
 
   c.intermediate = phase_config(epochs=3.0)
   c.intermediate.tasks = 'mnli'     # comma-separated; several = multi-task
+
+  # Continued multilingual MLM, when 'mlm' is one of the intermediate tasks (PROTOCOL.md):
+  # text of these languages ('' = all 40) mixed in as one more task, from the pretrained head.
+  c.mlm = ml_collections.ConfigDict()
+  c.mlm.languages = ''
+  c.mlm.max_per_language = 0        # > 0: first N documents per language
+  c.mlm.skip_missing_languages = False
 
   c.targets = ALL_TARGETS
   c.target = phase_config(epochs=2.0)

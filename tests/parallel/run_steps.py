@@ -28,7 +28,9 @@ def main():
   global_batch.maybe_initialize_distributed(args.coordinator, args.num_processes,
                                             args.process_id, initialization_timeout=60)
 
+  import flax.linen as nn
   import jax
+  import orbax.checkpoint as ocp
   import jax.numpy as jnp
   import numpy as np
   from xstilts_jax.models.config import preset
@@ -73,11 +75,17 @@ def main():
         steps.make_train_step(model, tx, 'nli', 'classification'), shardings, mesh)
     batch_sh = rules_lib.batch_sharding(mesh)
     rows = global_batch.process_rows(batch_sh, batch_size)
+    gbatches = [global_batch.make_global_batch({k: v[rows] for k, v in b.items()}, batch_sh,
+                                               batch_size) for b in batches]
+    # Compile ahead, then meet at a coordination-service barrier: gloo (CPU collectives) gives
+    # up after 30 s when one process reaches its first collective long before the other.
+    with nn.logical_axis_rules(rules_lib.DEFAULT_RULES):
+      compiled = train_step.jitted.lower(state, gbatches[0]).compile()
+    ocp.multihost.get_barrier_sync_fn()(key=f'compiled_{spec}', timeout_ms=300_000)
     losses = []
-    for b in batches:
-      local = {k: v[rows] for k, v in b.items()}
-      state, metrics = train_step(state, global_batch.make_global_batch(local, batch_sh,
-                                                                        batch_size))
+    for gb in gbatches:
+      with nn.logical_axis_rules(rules_lib.DEFAULT_RULES):
+        state, metrics = compiled(state, gb)
       losses.append(float(metrics['loss']))
     emb = state.params['encoder']['embeddings']['word_embeddings']['embedding']
     mu = state.opt_state[1][0].mu['encoder']['embeddings']['word_embeddings']['embedding']

@@ -65,3 +65,15 @@ def test_meshes_give_one_device_numbers():
   for mesh in ('2,4,1', '2,2,2'):  # word embeddings (vocab x embed) over tensor x fsdp = 4 ways
     assert res[mesh]['emb_shard_bytes'] == total // 4, res[mesh]
     assert res[mesh]['mu_shard_bytes'] == total // 4, res[mesh]  # Adam's moment too
+
+
+def test_no_distributed_on_one_host(monkeypatch):
+  from xstilts_jax.parallel import global_batch
+  for var in ('JAX_COORDINATOR_ADDRESS', 'JAX_NUM_PROCESSES', 'TPU_WORKER_HOSTNAMES',
+              'MEGASCALE_NUM_SLICES', 'SLURM_NTASKS', 'OMPI_COMM_WORLD_SIZE'):
+    monkeypatch.delenv(var, raising=False)
+  assert global_batch.maybe_initialize_distributed() is False
+  sh = rules_lib.batch_sharding(mesh_lib.make_mesh((1, 1, 1)))
+  assert global_batch.process_rows(sh, 8) == slice(0, 8)
+  batch = global_batch.make_global_batch({'x': np.arange(8)}, sh)
+  np.testing.assert_array_equal(batch['x'], np.arange(8))

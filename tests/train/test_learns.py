@@ -28,7 +28,7 @@ def test_tiny_model_learns_udpos(tmp_path):
   config.target.eval_every = 40
   config.checkpoint.every = 80
   tokenizer = load_tokenizer('tiny')
-  model_config, encoder = experiment.start_model(config, tokenizer)
+  model_config, encoder, _ = experiment.start_model(config, tokenizer)
   task = load.resolve_task('udpos')
   params, results, trainer = loop.run_phase(
       str(tmp_path / 'udpos'), name='udpos', tasks=[task], model_config=model_config,

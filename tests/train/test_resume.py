@@ -1,7 +1,8 @@
 """A phase killed and started again ends bitwise identical to one never interrupted.
 
 Each run is `python -m xstilts_jax.main` in a subprocess on the tiny config (intermediate
-phase only): SIGKILL after a checkpoint, then the same command again; SIGTERM (saves, exits
+phase only, MNLI + continued MLM: the multi-task sampler and the MLM masks must resume too):
+SIGKILL after a checkpoint, then the same command again; SIGTERM (saves, exits
 75), then again; and a NaN loss (stops with a clear error, the last good checkpoint kept).
 """
 
@@ -24,7 +25,7 @@ STEPS, EVERY = 120, 20
 
 def _cmd(workdir, *extra):
   return [sys.executable, '-m', 'xstilts_jax.main', '--config', 'configs/tiny.py',
-          '--workdir', str(workdir), '--config.targets=', '--config.intermediate.tasks=mnli',
+          '--workdir', str(workdir), '--config.targets=', '--config.intermediate.tasks=mnli,mlm',
           f'--config.intermediate.num_steps={STEPS}', f'--config.checkpoint.every={EVERY}',
           '--config.intermediate.eval_every=60', '--config.intermediate.log_every=20',
           f'--config.compilation_cache={CACHE}', *extra]

@@ -11,6 +11,7 @@ import json
 import os
 import time
 
+import jax
 import numpy as np
 
 from xstilts_jax.data import featurize as featurize_lib
@@ -29,6 +30,12 @@ def _languages(task, languages):
   return wanted or list(task.languages)
 
 
+def _write(root, task, lang, values):
+  """One process writes (every process holds the same predictions)."""
+  if jax.process_index() == 0:
+    submission.write_predictions(root, task.name, lang, values)
+
+
 def _label_names(task, values):
   """Submission form of predictions or gold: label names instead of indices."""
   if task.format == 'classification':
@@ -37,6 +44,8 @@ def _label_names(task, values):
 
 
 def _write_qa_labels(label_dir, task, lang, data):
+  if jax.process_index() != 0:
+    return
   path = submission.submission_path(label_dir, task.name, lang)
   os.makedirs(os.path.dirname(path), exist_ok=True)
   with open(path + '.tmp', 'w', encoding='utf-8') as f:
@@ -67,7 +76,7 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
     outputs = predict.run(predict_fn, params, features, batch_size, sharding)
     preds = predict.to_predictions(task, examples, features, outputs, **post)
     preds = _label_names(task, preds)
-    submission.write_predictions(pred_dir, task.name, lang, preds)
+    _write(pred_dir, task, lang, preds)
     gold = predict.gold(task, examples)
     if gold is None:
       log(f'  {task.name} {lang}: {len(examples)} predictions written (no gold labels)')
@@ -76,7 +85,7 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
       _write_qa_labels(label_dir, task, lang, gold)
     else:
       gold = _label_names(task, gold)
-      submission.write_predictions(label_dir, task.name, lang, gold)
+      _write(label_dir, task, lang, gold)
     results[lang] = score.score_language(task.name, lang, gold, preds)
     log(f'  {task.name} {lang}: {_fmt(results[lang])} ({len(examples)} examples, '
         f'{time.time() - start:.1f}s)')
@@ -122,9 +131,9 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
       if len(sides) < 2:
         continue
       result = mining.evaluate_bucc(sides['dev'], sides['test'], k=bucc_k)
-      submission.write_predictions(pred_dir, task.name, lang, result['pairs'])
+      _write(pred_dir, task, lang, result['pairs'])
       gold = [tuple(p) for p in sides['test'][0].gold]
-      submission.write_predictions(label_dir, task.name, lang, gold)
+      _write(label_dir, task, lang, gold)
       metrics = score.score_language(task.name, lang, gold, result['pairs'])
       metrics.update(threshold=float(result['threshold']), dev_f1=float(result['dev_f1']))
     elif task.name == 'tatoeba':
@@ -142,8 +151,8 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
       keep = gold >= 0  # English sentences without an aligned source (none in Tatoeba)
       preds = [int(p) for p in np.asarray(found)[keep]]
       gold = [int(g) for g in gold[keep]]
-      submission.write_predictions(pred_dir, task.name, lang, preds)
-      submission.write_predictions(label_dir, task.name, lang, gold)
+      _write(pred_dir, task, lang, preds)
+      _write(label_dir, task, lang, gold)
       metrics = score.score_language(task.name, lang, [str(g) for g in gold],
                                      [str(p) for p in preds])
     else:

@@ -32,8 +32,11 @@ DEFAULT_RULES = (
 
 
 def normalize_rules(rules: Sequence[Sequence[Any]] | None) -> tuple:
-  """Config files may hold lists; linen wants a tuple of (str, str | tuple | None)."""
-  if rules is None:
+  """Config files may hold lists; linen wants a tuple of (str, str | tuple | None).
+
+  None or an empty table means DEFAULT_RULES (the config's `parallel.rules = ()`).
+  """
+  if not rules:
     return DEFAULT_RULES
   out = []
   for name, axes in rules:

@@ -29,6 +29,7 @@ from xstilts_jax.eval import score
 from xstilts_jax.eval import zero_shot
 from xstilts_jax.models import XLMREncoder, load_pretrained, preset
 from xstilts_jax.parallel import mesh as mesh_lib
+from xstilts_jax.parallel import rules as rules_lib
 from xstilts_jax.report import tables
 from xstilts_jax.report import write as report_write
 from xstilts_jax.tasks import load
@@ -62,7 +63,8 @@ def _read_json(path):
 
 
 def start_model(config, tokenizer):
-  """(model config, encoder params on the host): pretrained weights, or a seeded random init."""
+  """(model config, encoder params on the host, pretrained heads {name: params}): pretrained
+  weights (the MLM head too, for continued MLM), or a seeded random init (no heads)."""
   m = config.model
   overrides = dict(dtype=m.dtype, param_dtype=m.param_dtype, remat=m.remat,
                    scan_layers=m.scan_layers, hidden_dropout_prob=m.dropout,
@@ -72,14 +74,14 @@ def start_model(config, tokenizer):
     if model_config.vocab_size < len(tokenizer):
       raise ValueError(f'{m.pretrained}: vocabulary of {model_config.vocab_size} < the '
                        f'tokenizer\'s {len(tokenizer)}')
-    return model_config, params['encoder']
+    return model_config, params['encoder'], params.get('heads', {})
   if m.preset == 'tiny':
     overrides['vocab_size'] = len(tokenizer)  # the tiny preset follows the tiny tokenizer
   model_config = preset(m.preset, **overrides)
   ids = jnp.full((1, 8), model_config.bos_token_id, jnp.int32)
   variables = XLMREncoder(model_config).init(jax.random.PRNGKey(config.seed), ids,
                                              jnp.ones_like(ids))
-  return model_config, jax.tree.map(np.asarray, nn.unbox(variables['params']))
+  return model_config, jax.tree.map(np.asarray, nn.unbox(variables['params'])), {}
 
 
 def _tasks(names, config):
@@ -108,7 +110,7 @@ def run(config, workdir):
           + ([] if loop.is_finished(retrieval_dir) or not retrieved else ['retrieval']))
 
   tokenizer = load_tokenizer(config.tokenizer or config.model.pretrained)
-  model_config, encoder = start_model(config, tokenizer)
+  model_config, encoder, pretrained_heads = start_model(config, tokenizer)
   mesh = mesh_lib.make_mesh(tuple(config.parallel.mesh_shape), tuple(config.parallel.mesh_axes))
   _log(f'mesh {dict(mesh.shape)}; model {model_config.num_hidden_layers} layers, hidden '
        f'{model_config.hidden_size}, {model_config.dtype} compute')
@@ -120,7 +122,8 @@ def run(config, workdir):
   if intermediate:
     params, phases['intermediate'], _ = loop.run_phase(
         os.path.join(workdir, 'intermediate'), name='intermediate', tasks=intermediate,
-        encoder=encoder, phase=config.intermediate, need_params=bool(todo), **common)
+        encoder=encoder, heads=pretrained_heads, phase=config.intermediate,
+        need_params=bool(todo), **common)
     if params is not None:
       encoder = params['encoder']
 
@@ -158,7 +161,7 @@ def run(config, workdir):
       _log('[retrieval] finished earlier')
     else:
       phases['retrieval'] = run_retrieval(retrieved, encoder, model_config, tokenizer, config,
-                                          pred_dir, label_dir, languages)
+                                          mesh, pred_dir, label_dir, languages)
       _write_json(os.path.join(retrieval_dir, loop.RESULTS), phases['retrieval'])
 
   if not targets:
@@ -177,14 +180,17 @@ def run(config, workdir):
   return scores
 
 
-def run_retrieval(tasks, encoder, model_config, tokenizer, config, pred_dir, label_dir,
+def run_retrieval(tasks, encoder, model_config, tokenizer, config, mesh, pred_dir, label_dir,
                   languages):
   r = config.retrieval
   if not 0 <= r.layer <= model_config.num_hidden_layers:
     raise ValueError(f'config.retrieval.layer={r.layer}: the model has hidden states '
                      f'0..{model_config.num_hidden_layers}')
   hidden_states_fn = retrieval.xlmr_hidden_states_fn(XLMREncoder(model_config))
-  encode_fn = retrieval.make_encode_fn(hidden_states_fn, r.layer)
+  # As retrieval.make_encode_fn, with the vectors replicated so every host can read them.
+  encode_fn = jax.jit(
+      lambda p, ids, mask: retrieval.mean_pool(hidden_states_fn(p, ids, mask)[r.layer], mask),
+      out_shardings=rules_lib.replicated(mesh))
   params = {'params': encoder}
   out = {'layer': r.layer}
   for task in tasks:

@@ -31,6 +31,7 @@ import tqdm
 
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import mixing
+from xstilts_jax.data import mlm as mlm_data
 from xstilts_jax.data import pipeline
 from xstilts_jax.eval import predict
 from xstilts_jax.models import HeadSpec, Model
@@ -98,18 +99,35 @@ def prepare_data(tasks, tokenizer, config, phase, *, log=print) -> list:
   out = []
   for task in tasks:
     length, options = seq_length(task, phase), format_options(task, config)
+    batch = phase.qa_batch_size if task.format == 'span_qa' else phase.batch_size
+    epochs = phase.get('epochs_per_task', {}).get(task.name, phase.epochs)
+    if task.format == 'mlm':
+      # Continued multilingual MLM: text of many languages, masked per batch; no dev score
+      # (model selection stays on the English dev sets of the other tasks).
+      from xstilts_jax.tasks import mlm as mlm_task  # pylint: disable=g-import-not-at-top
+      text = mlm_task.load_multilingual(
+          'train', _names(config.mlm.languages) or None,
+          max_per_language=config.mlm.max_per_language,
+          skip_missing=config.mlm.skip_missing_languages, **load_kwargs(config))
+      train_f = featurize_lib.featurize(task, text, tokenizer, length)
+      log(f'  {task.name}: {len(text)} documents → {len(train_f)} rows '
+          f'{_stats(train_f.stats)}; batch {batch}')
+      out.append(PhaseData(task, train_f, [], None, batch, epochs))
+      continue
     train = load.load_examples(task, 'train', 'en', **load_kwargs(config))
     if phase.max_train_examples:
       train = train[:phase.max_train_examples]
     dev = load.load_examples(task, 'dev', 'en', **load_kwargs(config))[:phase.eval_examples]
     train_f = featurize_lib.featurize(task, train, tokenizer, length, **options)
     dev_f = featurize_lib.featurize(task, dev, tokenizer, length, **options)
-    batch = phase.qa_batch_size if task.format == 'span_qa' else phase.batch_size
-    epochs = phase.get('epochs_per_task', {}).get(task.name, phase.epochs)
     log(f'  {task.name}: {len(train)} train examples → {len(train_f)} rows '
         f'{_stats(train_f.stats)}; {len(dev)} English dev examples; batch {batch}')
     out.append(PhaseData(task, train_f, dev, dev_f, batch, epochs))
   return out
+
+
+def _names(text):
+  return [n.strip() for n in str(text or '').split(',') if n.strip()]
 
 
 def _stats(stats):
@@ -157,21 +175,29 @@ class PhaseTrainer:
     fn = lambda params, batch: heads_lib.predict(spec.format, eval_step(params, batch))
     return steps_lib.jit_eval_step(fn, self.shardings.params, self.mesh, self.rules)
 
-  def init_state(self, rng, encoder=None):
-    """Fresh state; `encoder` (host or device arrays) replaces the initialised encoder."""
-    state, _ = state_lib.create_train_state(self.init_fn, self.tx, rng, self.mesh, self.rules)
-    if encoder is None:
-      return state
-    want = self.abstract.params['encoder']
-    if jax.tree.structure(encoder) != jax.tree.structure(want):
-      raise ValueError('the encoder carried into this phase does not match the model: '
-                       f'{jax.tree.structure(encoder)} vs {jax.tree.structure(want)}')
-    sh = self.shardings.params['encoder']
-    encoder = jax.tree.map(
-        # A copy: the train step donates its state, the caller's encoder must survive.
+  def _place(self, tree, want, shardings, what):
+    if jax.tree.structure(tree) != jax.tree.structure(want):
+      raise ValueError(f'the {what} carried into this phase does not match the model: '
+                       f'{jax.tree.structure(tree)} vs {jax.tree.structure(want)}')
+    return jax.tree.map(
+        # A copy: the train step donates its state, the caller's arrays must survive.
         lambda x, a, s: jax.device_put(x, s, may_alias=False) if isinstance(x, jax.Array)
-        else state_lib.put(np.asarray(x, a.dtype), s), encoder, want, sh)
-    params = dict(state.params, encoder=encoder)
+        else state_lib.put(np.asarray(x, a.dtype), s), tree, want, shardings)
+
+  def init_state(self, rng, encoder=None, heads=None):
+    """Fresh state; `encoder` (host or device arrays) replaces the initialised encoder, and
+    `heads` ({name: params}) those of the model's heads with the same name (e.g. the
+    pretrained MLM head for continued MLM); every other head starts fresh."""
+    state, _ = state_lib.create_train_state(self.init_fn, self.tx, rng, self.mesh, self.rules)
+    params = dict(state.params)
+    if encoder is not None:
+      params['encoder'] = self._place(encoder, self.abstract.params['encoder'],
+                                      self.shardings.params['encoder'], 'encoder')
+    for name, head in (heads or {}).items():
+      if name in params.get('heads', {}):
+        params['heads'] = dict(params['heads'])
+        params['heads'][name] = self._place(head, self.abstract.params['heads'][name],
+                                            self.shardings.params['heads'][name], f'head {name}')
     # Adam moments are zeros whatever the parameter values: a fresh tx.init is the same state.
     return state.replace(params=params)
 
@@ -179,11 +205,14 @@ class PhaseTrainer:
     """Dev metrics of every task (English, first N examples) and their mean as 'score'."""
     out = {}
     for d in self.data:
+      if d.dev is None:  # continued MLM: trained, not selected on
+        continue
       fn = self.predict_fns[d.task.head_name]
       outputs = predict.run(fn, params, d.dev, eval_batch_size, self.batch_sharding)
       preds = predict.to_predictions(d.task, d.dev_examples, d.dev, outputs)
       out[d.task.name] = predict.evaluate(d.task, d.dev_examples, preds, 'en')
-    out['score'] = float(np.mean([m['score'] for m in out.values()]))
+    # No task with a dev set (MLM alone): NaN, and the last evaluation counts as the best.
+    out['score'] = float(np.mean([m['score'] for m in out.values()])) if out else float('nan')
     return out
 
 
@@ -199,7 +228,7 @@ class Mixture:
   step is drawn from (seed, step), and how often each task ran before it gives its position.
   """
 
-  def __init__(self, data, seed, step, temperature=1.0, cap=0):
+  def __init__(self, data, seed, step, temperature=1.0, cap=0, tokenizer=None):
     sizes = [len(d.train) for d in data]
     self.probs = mixing.task_probabilities(sizes, temperature=temperature, cap=cap or None)
     self.seed, self.step = seed, int(step)
@@ -209,9 +238,11 @@ class Mixture:
     for t, d in enumerate(data):
       task_seed = int(np.random.SeedSequence([seed, t]).generate_state(1)[0])
       state = pipeline.state_at_step(int(counts[t]), len(d.train), d.batch_size)
+      # MLM masks each batch, keyed by (seed, epoch, row): a resumed run masks the same.
+      transform = mlm_data.masker(tokenizer, task_seed) if d.task.format == 'mlm' else None
       self.iterators.append(pipeline.TrainIterator(
           d.train, d.batch_size, task_seed, process_index=jax.process_index(),
-          process_count=jax.process_count(), **state))
+          process_count=jax.process_count(), transform=transform, **state))
 
   def __next__(self):
     """(task index, this process's rows of the batch)."""
@@ -234,15 +265,16 @@ def _scalars(metrics: dict) -> dict:
 
 def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, encoder,
               tokenizer, config, phase, mesh, log: Callable = print,
-              need_params: bool = True) -> tuple[Optional[dict], dict, Any]:
+              need_params: bool = True, heads: Optional[dict] = None) -> tuple[Optional[dict], dict, Any]:
   """Trains one phase (or finds it finished).
 
   Returns (best params or None, results, the PhaseTrainer whose `predict_fns` run the model).
   """
   if is_finished(phase_dir):
     results = read_results(phase_dir)
-    log(f'[{name}] finished earlier (best dev score {results["best"]["value"]:.2f} at step '
-        f'{results["best"]["step"]}); not retrained')
+    best = results['best']
+    log(f'[{name}] finished earlier (best {best.get("metric", "dev_score")} '
+        f'{best["value"]:.2f} at step {best["step"]}); not retrained')
     if not need_params:
       return None, results, None
     trainer = PhaseTrainer(model_config, tasks, config, phase, mesh, 1)
@@ -274,10 +306,10 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
                        f'{restored.data}; expected step {start}')
     log(f'[{name}] resumed at step {start} of {num_steps}')
   else:
-    state, start = trainer.init_state(jax.random.PRNGKey(seed), encoder), 0
+    state, start = trainer.init_state(jax.random.PRNGKey(seed), encoder, heads), 0
     log(f'[{name}] {num_steps} steps from '
         f'{"the given encoder" if encoder is not None else "a random init"}')
-  batches = Mixture(data, seed, start, phase.mixing_temperature, phase.mixing_cap)
+  batches = Mixture(data, seed, start, phase.mixing_temperature, phase.mixing_cap, tokenizer)
 
   logger = metrics_log.MetricsLog(phase_dir, resume_step=start)
   guard = ckpt_lib.PreemptionGuard()
@@ -317,7 +349,10 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
       if done % eval_every == 0 or done == num_steps:
         dev = trainer.evaluate(state.params, config.eval.batch_size)
         logger.write(done, _scalars(dev), prefix='dev')
-        if ckpts.save_best(done, state.params, 'dev_score', dev['score'], meta={'dev': dev}):
+        no_dev = math.isnan(dev['score'])
+        value = float(done) if no_dev else dev['score']  # no dev set: the latest is the best
+        if ckpts.save_best(done, state.params, 'step' if no_dev else 'dev_score', value,
+                           meta={'dev': dev}) and not no_dev:
           progress.write(f'[{name}] step {done}: dev score {dev["score"]:.2f} (best so far)')
       stop = guard.should_stop(done)
       if done % save_every == 0 or stop:
@@ -331,14 +366,15 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
     best = ckpts.best
     params = ckpts.restore_best_params(abstract_params)
     results = {'phase': name, 'tasks': [t.name for t in tasks], 'num_steps': num_steps,
-               'best': {'step': best['step'], 'value': best['value'], 'dev': best.get('dev')},
+               'best': {'step': best['step'], 'metric': best['metric'], 'value': best['value'],
+                        'dev': best.get('dev')},
                'train_stats': {d.task.name: d.train.stats for d in data}}
     tmp = os.path.join(phase_dir, RESULTS + '.tmp')
     if jax.process_index() == 0:
       with open(tmp, 'w') as f:
         json.dump(results, f, indent=2)
       os.replace(tmp, os.path.join(phase_dir, RESULTS))
-    log(f'[{name}] done: best dev score {best["value"]:.2f} at step {best["step"]}')
+    log(f'[{name}] done: best {best["metric"]} {best["value"]:.2f} at step {best["step"]}')
     return params, results, trainer
   finally:
     progress.close()

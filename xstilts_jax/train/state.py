@@ -4,7 +4,7 @@ No apply_fn, no tx: they are closed over by the step functions, so the state's p
 same for shardings, checkpoints and the jitted step.
 """
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import flax
 import flax.linen as nn

@@ -44,7 +44,7 @@ def make_train_step(model: nn.Module, tx: optax.GradientTransformation, head: st
     (loss, count), grads = jax.value_and_grad(compute_loss, has_aux=True)(state.params)
     updates, opt_state = tx.update(grads, state.opt_state, state.params)
     params = optax.apply_updates(state.params, updates)
-    grad_norm = optax.global_norm(grads)
+    grad_norm = optax.tree.norm(grads)
     metrics = {'loss': loss, 'grad_norm': grad_norm, 'num_valid': count,
                'finite': jnp.isfinite(loss) & jnp.isfinite(grad_norm)}
     return state.replace(step=state.step + 1, params=params, opt_state=opt_state), metrics
@@ -80,7 +80,7 @@ def _in_mesh(fn, mesh, rules):
   def wrapped(*args):
     with nn.logical_axis_rules(rules):
       return fn(*args)
-  wrapped.jitted = fn
+  wrapped.jitted = fn  # the jax.jit object, for .lower(...).compile() ahead of time
   return wrapped
 
 

@@ -1,0 +1,83 @@
+"""The README's demo command, shortened (few steps, five targets covering every format).
+
+Runs `python -m xstilts_jax.main --config configs/tiny.py --workdir DIR` as the README shows it,
+with `--config.` overrides that only shorten it; checks the printed table, the workdir layout,
+the scorer CLI on the written submission, and that a second run recomputes nothing.
+"""
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+TARGETS = ('xnli', 'udpos', 'xquad', 'bucc2018', 'tatoeba')
+SHORTEN = ('--config.intermediate.num_steps=8', '--config.intermediate.eval_every=8',
+           '--config.target.num_steps=6', '--config.target.eval_every=6',
+           '--config.checkpoint.every=6', '--config.targets=' + ','.join(TARGETS),
+           f'--config.compilation_cache={os.path.join(ROOT, ".jax_cache")}')
+
+
+def readme_command():
+  """The demo command as the README shows it (its --workdir value is replaced)."""
+  with open(os.path.join(ROOT, 'README.md')) as f:
+    for line in f:
+      if re.match(r'\s*python -m xstilts_jax\.main --config configs/tiny\.py\b', line):
+        return shlex.split(line.strip())
+  raise AssertionError('README.md must show the demo command '
+                       '`python -m xstilts_jax.main --config configs/tiny.py --workdir DIR`')
+
+
+def _run(cmd):
+  env = dict(os.environ, JAX_PLATFORMS='cpu', PYTHONPATH=ROOT)
+  p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+  assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-4000:]
+  return p.stdout
+
+
+def test_readme_demo_end_to_end(tmp_path):
+  cmd = readme_command()
+  workdir = str(tmp_path / 'demo')
+  cmd[cmd.index('--workdir') + 1] = workdir
+  cmd = [sys.executable] + cmd[1:] + list(SHORTEN)
+  out = _run(cmd)
+
+  # The results table is printed: XTREME score line and a row per target task.
+  assert '**XTREME score:' in out
+  for task in TARGETS:
+    assert re.search(rf'^\| {task} \|', out, re.M), f'no table row for {task}'
+
+  # Workdir layout: one folder per phase, submission files, labels, report.
+  for phase in ['intermediate'] + [f'target_{t}' for t in TARGETS[:3]]:
+    for name in ('results.json', 'metrics.jsonl', 'tensorboard', 'checkpoints', 'best'):
+      assert os.path.exists(os.path.join(workdir, phase, name)), f'{phase}/{name}'
+  assert os.path.exists(os.path.join(workdir, 'retrieval', 'results.json'))
+  for task, suffix in (('xnli', 'tsv'), ('udpos', 'tsv'), ('xquad', 'json'),
+                       ('bucc2018', 'tsv'), ('tatoeba', 'tsv')):
+    lang = 'de'
+    for d in ('predictions', 'labels'):
+      assert os.path.isfile(os.path.join(workdir, d, task, f'test-{lang}.{suffix}')), (d, task)
+  for name in ('scores.md', 'scores.csv', 'scores.json'):
+    assert os.path.isfile(os.path.join(workdir, 'report', name))
+  with open(os.path.join(workdir, 'results.json')) as f:
+    results = json.load(f)
+  scores = results['scores']
+  assert set(TARGETS) <= set(scores['tasks'])
+  en = scores['tasks']['xnli']['langs']['en']['accuracy']
+  assert 0.0 <= en <= 100.0
+
+  # The official-layout submission scores the same with the scorer CLI.
+  cli = json.loads(_run([sys.executable, '-m', 'xstilts_jax.eval.score', '--predictions',
+                         os.path.join(workdir, 'predictions'), '--labels',
+                         os.path.join(workdir, 'labels')]))
+  assert cli['tasks'] == scores['tasks']
+
+  # A second run finds every phase finished and retrains nothing.
+  again = _run(cmd)
+  assert '[intermediate] finished earlier' in again
+  for task in TARGETS[:3]:
+    assert f'[target_{task}] finished earlier' in again
+  assert '[retrieval] finished earlier' in again
+  assert 'steps from' not in again
