@@ -7,7 +7,7 @@ import pytest
 
 from xstilts_jax.eval import submission
 from xstilts_jax.eval.score import main, score_dirs
-from xstilts_jax.eval.submission import SubmissionError, write_predictions
+from xstilts_jax.eval.submission import SubmissionError, write_labels, write_predictions
 
 
 def _write(path, text):
@@ -57,6 +57,27 @@ def test_round_trip_scores(tmp_path):
   assert s['tasks']['pawsx']['avg'] is None
   assert 'pawsx/en' in s['missing'] and 'xnli' in s['missing']
   assert s['xtreme_score'] is None
+
+
+def test_qa_labels_written_as_squad_json_score_the_predictions(tmp_path):
+  labels, preds = str(tmp_path / 'labels'), str(tmp_path / 'preds')
+  data = [{'title': 't', 'paragraphs': [{'context': 'Das Haus ist rot.', 'qas': [
+      {'id': 'q1', 'question': 'Welche Farbe?', 'answers': [
+          {'text': 'rot', 'answer_start': 13}, {'text': 'ist rot', 'answer_start': 9}]},
+      {'id': 'q2', 'question': 'Was?', 'answers': [{'text': 'Das Haus', 'answer_start': 0}]}]}]}]
+  write_labels(labels, 'xquad', 'de', data)
+  write_predictions(preds, 'xquad', 'de', {'q1': 'ist rot', 'q2': 'Haus'})
+  s = score_dirs(preds, labels)
+  # q1 matches its second gold answer exactly. q2: XQuAD uses SQuAD's English normalisation,
+  # 'das' is no English article: EM 0, F1 2·(1·½)/(1+½) = 2/3. Means: EM 50, F1 (1 + 2/3)/2.
+  result = s['tasks']['xquad']['langs']['de']
+  assert result['exact_match'] == 50.0
+  assert result['f1'] == pytest.approx(100 * 5 / 6)
+  with pytest.raises(SubmissionError, match='SQuAD'):
+    write_labels(labels, 'xquad', 'de', {'q1': 'rot'})
+  # Non-QA labels are written exactly like predictions.
+  p = write_labels(labels, 'xnli', 'de', [2, 'entailment'])
+  assert open(p).read() == 'neutral\nentailment\n'
 
 
 def _pair(tmp_path, task, lang, labels, preds):

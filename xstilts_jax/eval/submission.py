@@ -80,15 +80,32 @@ def write_predictions(out_dir, task, lang, predictions):
   spec = xtreme_tasks.get_xtreme_task(task)
   if not re.fullmatch(r'[A-Za-z0-9_-]+', lang):
     raise SubmissionError(f'bad language code {lang!r}')
-  path = submission_path(out_dir, task, lang)
   if spec.kind == 'qa':
     if not isinstance(predictions, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in predictions.items()):
       raise SubmissionError(f'{task}: predictions must be a dict of str id -> str answer')
     text = json.dumps(predictions, ensure_ascii=False, indent=2) + '\n'
   else:
-    lines = _lines(spec, predictions)
-    text = ''.join(line + '\n' for line in lines)
+    text = ''.join(line + '\n' for line in _lines(spec, predictions))
+  return _write_text(submission_path(out_dir, task, lang), text)
+
+
+def write_labels(out_dir, task, lang, labels):
+  """Writes one language's gold labels in the same layout; returns the file path.
+
+  labels: as `write_predictions`, except QA tasks: the SQuAD v1.1 `data` list (articles with
+  paragraphs and questions with all their gold answers), the official labels format.
+  """
+  spec = xtreme_tasks.get_xtreme_task(task)
+  if spec.kind != 'qa':
+    return write_predictions(out_dir, task, lang, labels)
+  if not isinstance(labels, list):
+    raise SubmissionError(f'{task}: QA labels must be the SQuAD `data` list of articles')
+  text = json.dumps({'version': '1.1', 'data': labels}, ensure_ascii=False) + '\n'
+  return _write_text(submission_path(out_dir, task, lang), text)
+
+
+def _write_text(path, text):
   os.makedirs(os.path.dirname(path), exist_ok=True)
   tmp = path + '.tmp'
   with open(tmp, 'w', encoding='utf-8') as f:

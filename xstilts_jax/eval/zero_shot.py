@@ -7,8 +7,6 @@ computes them. `run_retrieval` (BUCC, Tatoeba): mean-pooled vectors of one hidde
 the encoder, no training. The model enters as functions, so eval/ never imports train/.
 """
 
-import json
-import os
 import time
 
 import jax
@@ -30,10 +28,11 @@ def _languages(task, languages):
   return wanted or list(task.languages)
 
 
-def _write(root, task, lang, values):
+def _write(root, task, lang, values, *, labels=False):
   """One process writes (every process holds the same predictions)."""
   if jax.process_index() == 0:
-    submission.write_predictions(root, task.name, lang, values)
+    write = submission.write_labels if labels else submission.write_predictions
+    write(root, task.name, lang, values)
 
 
 def _label_names(task, values):
@@ -41,16 +40,6 @@ def _label_names(task, values):
   if task.format == 'classification':
     return [task.labels[v] for v in values]
   return values
-
-
-def _write_qa_labels(label_dir, task, lang, data):
-  if jax.process_index() != 0:
-    return
-  path = submission.submission_path(label_dir, task.name, lang)
-  os.makedirs(os.path.dirname(path), exist_ok=True)
-  with open(path + '.tmp', 'w', encoding='utf-8') as f:
-    json.dump({'version': '1.1', 'data': data}, f, ensure_ascii=False)
-  os.replace(path + '.tmp', path)
 
 
 def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
@@ -81,11 +70,8 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
     if gold is None:
       log(f'  {task.name} {lang}: {len(examples)} predictions written (no gold labels)')
       continue
-    if task.format == 'span_qa':
-      _write_qa_labels(label_dir, task, lang, gold)
-    else:
-      gold = _label_names(task, gold)
-      _write(label_dir, task, lang, gold)
+    gold = _label_names(task, gold)
+    _write(label_dir, task, lang, gold, labels=True)
     results[lang] = score.score_language(task.name, lang, gold, preds)
     log(f'  {task.name} {lang}: {_fmt(results[lang])} ({len(examples)} examples, '
         f'{time.time() - start:.1f}s)')
@@ -133,7 +119,7 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
       result = mining.evaluate_bucc(sides['dev'], sides['test'], k=bucc_k)
       _write(pred_dir, task, lang, result['pairs'])
       gold = [tuple(p) for p in sides['test'][0].gold]
-      _write(label_dir, task, lang, gold)
+      _write(label_dir, task, lang, gold, labels=True)
       metrics = score.score_language(task.name, lang, gold, result['pairs'])
       metrics.update(threshold=float(result['threshold']), dev_f1=float(result['dev_f1']))
     elif task.name == 'tatoeba':
@@ -148,11 +134,13 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
       gold = np.full(len(corpus.target), -1, np.int64)
       for sid, tid in corpus.gold:
         gold[target_index[tid]] = source_index[sid]
-      keep = gold >= 0  # English sentences without an aligned source (none in Tatoeba)
-      preds = [int(p) for p in np.asarray(found)[keep]]
-      gold = [int(g) for g in gold[keep]]
+      if (gold < 0).any():  # Tatoeba is fully aligned; a gap means a broken corpus
+        raise ValueError(f'tatoeba {lang}: {int((gold < 0).sum())} of {len(gold)} English '
+                         'sentences have no aligned source sentence; expected a 1:1 alignment')
+      preds = [int(p) for p in np.asarray(found)]
+      gold = [int(g) for g in gold]
       _write(pred_dir, task, lang, preds)
-      _write(label_dir, task, lang, gold)
+      _write(label_dir, task, lang, gold, labels=True)
       metrics = score.score_language(task.name, lang, [str(g) for g in gold],
                                      [str(p) for p in preds])
     else:
