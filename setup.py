@@ -31,7 +31,7 @@ setuptools.setup(
     extras_require={
         # torch is the reference implementation in parity tests only, never imported by the package.
         'test': ['pytest>=8,<10', 'torch>=2.4,<3'],
-        'tpu': ['jax[tpu]>=0.7,<0.11', 'gcsfs'],
+        'tpu': ['jax[tpu]>=0.7,<0.11'],
         'gpu': ['jax[cuda12]>=0.7,<0.11'],
     },
     entry_points={'console_scripts': [

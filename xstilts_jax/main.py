@@ -23,7 +23,9 @@ from ml_collections import config_flags
 _CONFIG = config_flags.DEFINE_config_file(
     'config', None, 'Config file with get_config(); fields can be overridden with --config.x=y.',
     lock_config=True)
-_WORKDIR = flags.DEFINE_string('workdir', None, 'Experiment folder (local path or gs://).')
+_WORKDIR = flags.DEFINE_string(
+    'workdir', None, 'Experiment folder: a path every process can see (on a TPU pod, a bucket '
+    'mounted with gcsfuse; gs:// URLs are not supported).')
 flags.mark_flags_as_required(['config', 'workdir'])
 
 EXIT_ERROR = 1
@@ -36,6 +38,10 @@ def main(argv):
   if not flags.FLAGS['verbosity'].present:
     logging.set_verbosity(logging.WARNING)  # orbax and jax log every save at INFO
   config, workdir = _CONFIG.value, _WORKDIR.value
+  if '://' in workdir:
+    raise app.UsageError(f'--workdir {workdir}: URLs are not supported (results, logs and '
+                         'reports are written with plain file I/O); mount the bucket with '
+                         'gcsfuse and pass the mounted path (see launch/tpu_vm.sh)')
   if config.xla_flags:
     # Before JAX starts (it is first imported below).
     os.environ['XLA_FLAGS'] = (os.environ.get('XLA_FLAGS', '') + ' ' + config.xla_flags).strip()
