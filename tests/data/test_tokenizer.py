@@ -70,6 +70,15 @@ def test_build_is_deterministic():
   assert tiny_tokenizer.build(lines).to_str() == tiny_tokenizer.build(lines).to_str()
 
 
+def test_shipped_tokenizer_is_what_the_builder_makes(tmp_path):
+  # Fixture text feeds the vocab: a fixture change without a rebuild makes the shipped file stale.
+  tiny_tokenizer.save(tiny_tokenizer.build(tiny_tokenizer.corpus_lines(
+      tiny_tokenizer.corpus_files())), str(tmp_path))
+  shipped = os.path.join(tiny_tokenizer.OUT_DIR, 'tokenizer.json')
+  with open(shipped, 'rb') as a, open(tmp_path / 'tokenizer.json', 'rb') as b:
+    assert a.read() == b.read(), 'run `python -m xstilts_jax.data.tiny_tokenizer` and commit'
+
+
 def test_load_tokenizer_is_fast(tok):
   assert tok.is_fast
   assert load_tokenizer('tiny') is tok  # cached

@@ -34,7 +34,7 @@ OUT_DIR = os.path.join(_PKG, 'assets', 'tiny_tokenizer')
 
 SPECIALS = ('<s>', '<pad>', '</s>', '<unk>')
 MASK = '<mask>'
-TRAIN_VOCAB_SIZE = 1500  # learned pieces; the alphabets and <mask> come on top (~2000 in all)
+TRAIN_VOCAB_SIZE = 1860  # learned pieces; the alphabets and <mask> come on top (~2,470 in all)
 # Scripts written without spaces: one piece per character.
 _ISOLATE = r'[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]'
 # Alphabets added whole (code point ranges, inclusive).
