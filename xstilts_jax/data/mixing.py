@@ -42,14 +42,20 @@ def sample_tasks(seed, start_step, num_steps, probs) -> np.ndarray:
   return np.concatenate(out)[offset:offset + num_steps]
 
 
+def task_seed(seed, task_index) -> int:
+  """The seed of one task's own stream (shuffling, and masking for MLM) in a mixture."""
+  return int(np.random.SeedSequence([seed, task_index]).generate_state(1)[0])
+
+
 class MixtureIterator:
   """Yields (task name, batch): one task per step, each task with its own shuffled stream.
 
-  `features`: {name: Features}; `sizes` default to the number of features of each task.
-  `transforms`: optional {name: transform} passed to that task's `TrainIterator`.
+  `features`: {name: Features}; `batch_size`: one global batch size, or {name: size} (QA
+  trains with 16, the others with 32); `sizes` default to the number of features of each
+  task. `transforms`: optional {name: transform} passed to that task's `TrainIterator`.
   """
 
-  def __init__(self, features, global_batch_size, seed, *, sizes=None, temperature=1.0,
+  def __init__(self, features, batch_size, seed, *, sizes=None, temperature=1.0,
                cap=None, step=0, process_index=0, process_count=1, transforms=None):
     self.names = list(features)
     sizes = [len(features[n]) for n in self.names] if sizes is None else sizes
@@ -60,10 +66,10 @@ class MixtureIterator:
     transforms = transforms or {}
     self.iterators = []
     for t, name in enumerate(self.names):
-      task_seed = int(np.random.SeedSequence([seed, t]).generate_state(1)[0])
-      state = pipeline.state_at_step(int(counts[t]), len(features[name]), global_batch_size)
+      size = batch_size[name] if isinstance(batch_size, dict) else batch_size
+      state = pipeline.state_at_step(int(counts[t]), len(features[name]), size)
       self.iterators.append(pipeline.TrainIterator(
-          features[name], global_batch_size, task_seed, process_index=process_index,
+          features[name], size, task_seed(seed, t), process_index=process_index,
           process_count=process_count, transform=transforms.get(name), **state))
 
   @property

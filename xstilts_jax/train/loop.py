@@ -32,7 +32,6 @@ import tqdm
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import mixing
 from xstilts_jax.data import mlm as mlm_data
-from xstilts_jax.data import pipeline
 from xstilts_jax.eval import predict
 from xstilts_jax.models import HeadSpec, Model
 from xstilts_jax.models import heads as heads_lib
@@ -220,36 +219,16 @@ class PhaseTrainer:
 _HOST_ONLY = ('index', 'example_index', 'offsets', 'word_index', 'valid')
 
 
-class Mixture:
-  """One task per step, each task with its own shuffled stream and batch size.
-
-  Like `data.mixing.MixtureIterator` (whose sampler it uses), but each task keeps its own
-  batch size (QA 16, others 32 in PROTOCOL.md). The state is the step alone: the task of a
-  step is drawn from (seed, step), and how often each task ran before it gives its position.
-  """
-
-  def __init__(self, data, seed, step, temperature=1.0, cap=0, tokenizer=None):
-    sizes = [len(d.train) for d in data]
-    self.probs = mixing.task_probabilities(sizes, temperature=temperature, cap=cap or None)
-    self.seed, self.step = seed, int(step)
-    counts = np.bincount(mixing.sample_tasks(seed, 0, self.step, self.probs),
-                         minlength=len(data))
-    self.iterators = []
-    for t, d in enumerate(data):
-      task_seed = int(np.random.SeedSequence([seed, t]).generate_state(1)[0])
-      state = pipeline.state_at_step(int(counts[t]), len(d.train), d.batch_size)
-      # MLM masks each batch, keyed by (seed, epoch, row): a resumed run masks the same.
-      transform = mlm_data.masker(tokenizer, task_seed) if d.task.format == 'mlm' else None
-      self.iterators.append(pipeline.TrainIterator(
-          d.train, d.batch_size, task_seed, process_index=jax.process_index(),
-          process_count=jax.process_count(), transform=transform, **state))
-
-  def __next__(self):
-    """(task index, this process's rows of the batch)."""
-    t = int(mixing.sample_tasks(self.seed, self.step, 1, self.probs)[0])
-    self.step += 1
-    batch = next(self.iterators[t])
-    return t, {k: v for k, v in batch.items() if k not in _HOST_ONLY}
+def mixture(data: Sequence[PhaseData], seed, step, temperature=1.0, cap=0, tokenizer=None):
+  """One task per step, each with its own stream and batch size; the state is the step alone
+  (the task of a step is drawn from (seed, step))."""
+  # MLM masks each batch, keyed by (seed, epoch, row): a resumed run masks the same.
+  transforms = {d.task.name: mlm_data.masker(tokenizer, mixing.task_seed(seed, t))
+                for t, d in enumerate(data) if d.task.format == 'mlm'}
+  return mixing.MixtureIterator(
+      {d.task.name: d.train for d in data}, {d.task.name: d.batch_size for d in data}, seed,
+      temperature=temperature, cap=cap or None, step=step, process_index=jax.process_index(),
+      process_count=jax.process_count(), transforms=transforms)
 
 
 def _scalars(metrics: dict) -> dict:
@@ -309,7 +288,7 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
     state, start = trainer.init_state(jax.random.PRNGKey(seed), encoder, heads), 0
     log(f'[{name}] {num_steps} steps from '
         f'{"the given encoder" if encoder is not None else "a random init"}')
-  batches = Mixture(data, seed, start, phase.mixing_temperature, phase.mixing_cap, tokenizer)
+  batches = mixture(data, seed, start, phase.mixing_temperature, phase.mixing_cap, tokenizer)
 
   logger = metrics_log.MetricsLog(phase_dir, resume_step=start)
   guard = ckpt_lib.PreemptionGuard()
@@ -323,8 +302,10 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
       if step == config.debug.nan_at_step:
         # Test hook: poison the parameters so this step's loss is genuinely non-finite.
         state = state.replace(params=jax.tree.map(lambda x: x * jnp.inf, state.params))
-      i, batch = next(batches)
+      task_name, batch = next(batches)
+      i = batches.names.index(task_name)  # the order of `data`
       d = data[i]
+      batch = {k: v for k, v in batch.items() if k not in _HOST_ONLY}
       batch = global_batch.make_global_batch(batch, trainer.batch_sharding, d.batch_size)
       state, metrics = trainer.train_steps[d.task.head_name](state, batch)
       try:
@@ -356,7 +337,7 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
           progress.write(f'[{name}] step {done}: dev score {dev["score"]:.2f} (best so far)')
       stop = guard.should_stop(done)
       if done % save_every == 0 or stop:
-        # The data position is a function of the step (see Mixture); stored to be checked.
+        # The data position is a function of the step (see mixture()); stored to be checked.
         ckpts.save(done, state, {'step': done}, meta={'phase': name})
       if stop:
         ckpts.wait()
