@@ -17,6 +17,10 @@ import re
 import sys
 import unicodedata
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from intermediate_fixtures import _write  # noqa: E402  (one file writer for both)
+from xstilts_jax.tasks.languages import TATOEBA_ISO3, TYDIQA_NAMES  # noqa: E402
+
 DEFAULT_ROOT = os.path.join(os.path.dirname(__file__), '..', '..', 'xstilts_jax', 'tasks',
                             'fixtures')
 
@@ -273,17 +277,10 @@ TYDIQA_NEW = ('bn', 'id', 'sw', 'te')
 # XQuAD ids are shared by the translations of one question (as in the shipped files).
 XQUAD_IDS = ('e1d4aecd12de33dd3b23d92f', 'dca1486f8ddc7e61d673fa52', 'b4d5e168904539a3beac47ed',
              '31b853043407bf9e6c9db88c', '963c587f62095b6ccf7867df')
-TYDIQA_NAMES = {'bn': 'bengali', 'id': 'indonesian', 'sw': 'swahili', 'te': 'telugu'}
 
 # ---------------------------------------------------------------- Tatoeba
 TATOEBA_NEW = tuple(('af bg bn es et eu fa fi fr he hu id it jv ka kk ml mr nl pt sw ta te tl '
                      'tr ur vi').split())
-TATOEBA_ISO3 = {
-    'af': 'afr', 'bg': 'bul', 'bn': 'ben', 'es': 'spa', 'et': 'est', 'eu': 'eus', 'fa': 'pes',
-    'fi': 'fin', 'fr': 'fra', 'he': 'heb', 'hu': 'hun', 'id': 'ind', 'it': 'ita', 'jv': 'jav',
-    'ka': 'kat', 'kk': 'kaz', 'ml': 'mal', 'mr': 'mar', 'nl': 'nld', 'pt': 'por', 'sw': 'swh',
-    'ta': 'tam', 'te': 'tel', 'tl': 'tgl', 'tr': 'tur', 'ur': 'urd', 'vi': 'vie',
-}
 
 # ---------------------------------------------------------------- UD-POS
 # (treebank folder, file prefix, has a dev file in UD v2.5); sentences as word/UPOS, '_'
@@ -598,13 +595,6 @@ PANX = {
 
 
 # ---------------------------------------------------------------- writers
-
-
-def _write(root, rel, text):
-  path = os.path.join(root, rel)
-  os.makedirs(os.path.dirname(path), exist_ok=True)
-  with open(path, 'w', encoding='utf-8', newline='') as f:
-    f.write(text)
 
 
 def _json(data):
