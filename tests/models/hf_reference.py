@@ -1,10 +1,8 @@
 """Random tiny XLM-R models and batches from transformers + torch: the parity reference."""
 
 import numpy as np
-import pytest
-
-torch = pytest.importorskip('torch')
-transformers = pytest.importorskip('transformers')
+import torch  # the test extra's reference: a missing torch fails, never skips
+import transformers
 
 # Two tiny configs: one with odd sizes (head_dim 12, intermediate 50, 3 layers), one with a short
 # position table read from config.json.

@@ -11,7 +11,6 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import intermediate_fixtures  # noqa: E402  (the fixture writer beside this file)
-from xstilts_jax.tasks import intermediate
 from xstilts_jax.tasks.load import FIXTURES_DIR, load_examples, resolve_task
 from xstilts_jax.tasks.readers import glue, snli
 from xstilts_jax.tasks.registry import get_task

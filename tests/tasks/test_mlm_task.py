@@ -7,7 +7,7 @@ import unicodedata
 import numpy as np
 import pytest
 
-datasets = pytest.importorskip('datasets')
+import datasets  # a runtime dependency: never skipped
 
 from xstilts_jax.data import features as F  # noqa: E402
 from xstilts_jax.data import mlm as mlm_data  # noqa: E402

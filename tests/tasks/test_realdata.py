@@ -2,8 +2,6 @@
 
 import os
 
-import pytest
-
 from xstilts_jax.tasks import languages, registry
 from xstilts_jax.tasks.load import load_examples
 from xstilts_jax.tasks.readers import conllu, squad
