@@ -6,6 +6,7 @@ in its corpus. Duplicate sentences are kept here; the BUCC evaluation drops them
 """
 
 from xstilts_jax.tasks.examples import RetrievalCorpus
+from xstilts_jax.tasks.readers import rawfiles
 from xstilts_jax.tasks.readers.tsv import read_rows
 
 
@@ -30,11 +31,7 @@ def read_bucc(files, lang, split=None):
 
 def _corpus(path):
   ids, sentences, seen = [], [], set()
-  try:
-    f = open(path, encoding='utf-8')
-  except FileNotFoundError:
-    raise FileNotFoundError(f'{path}: no such file; expected a BUCC sentence file') from None
-  with f:
+  with rawfiles.open_text(path, 'a BUCC sentence file') as f:
     for lineno, line in enumerate(f, 1):
       line = line.rstrip('\r\n')
       if '\t' not in line:

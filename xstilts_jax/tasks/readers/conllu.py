@@ -22,6 +22,7 @@ import os
 from typing import Optional
 
 from xstilts_jax.tasks.examples import TaggingExample
+from xstilts_jax.tasks.readers import rawfiles
 
 UPOS = ('ADJ', 'ADP', 'ADV', 'AUX', 'CCONJ', 'DET', 'INTJ', 'NOUN', 'NUM', 'PART', 'PRON',
         'PROPN', 'PUNCT', 'SCONJ', 'SYM', 'VERB', 'X')
@@ -76,11 +77,7 @@ def _sentences(path):
   (None for HEAD '_'). Multi-word ranges: [(start, end, form)].
   """
   tokens, multi, start = {}, [], None
-  try:
-    f = open(path, encoding='utf-8')
-  except FileNotFoundError:
-    raise FileNotFoundError(f'{path}: no such file; expected a CoNLL-U file') from None
-  with f:
+  with rawfiles.open_text(path, 'a CoNLL-U file') as f:
     for lineno, line in enumerate(f, 1):
       line = line.rstrip('\r\n')
       if not line.strip():

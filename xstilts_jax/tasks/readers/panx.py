@@ -7,6 +7,7 @@ neither blank nor `prefix:token<TAB>label` is an error here (XTREME skipped it s
 """
 
 from xstilts_jax.tasks.examples import TaggingExample
+from xstilts_jax.tasks.readers import rawfiles
 
 LABELS = ('O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC')
 
@@ -14,12 +15,8 @@ LABELS = ('O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC')
 def read_panx(files, lang, split=None):
   examples = []
   for path in files:
-    try:
-      f = open(path, encoding='utf-8')
-    except FileNotFoundError:
-      raise FileNotFoundError(f'{path}: no such file; expected a PAN-X file') from None
     words, tags = [], []
-    with f:
+    with rawfiles.open_text(path, 'a PAN-X file') as f:
       for lineno, line in enumerate(f, 1):
         line = line.strip()
         if not line:

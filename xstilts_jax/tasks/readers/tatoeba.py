@@ -9,6 +9,7 @@ side, target ids are positions in it, and gold pairs source i with that position
 """
 
 from xstilts_jax.tasks.examples import RetrievalCorpus
+from xstilts_jax.tasks.readers import rawfiles
 
 
 def read_tatoeba(files, lang, split=None):
@@ -34,8 +35,5 @@ def shuffled_corpus(lang, src, en):
 
 
 def _lines(path):
-  try:
-    with open(path, encoding='utf-8') as f:
-      return [line.strip() for line in f]
-  except FileNotFoundError:
-    raise FileNotFoundError(f'{path}: no such file; expected a Tatoeba file') from None
+  with rawfiles.open_text(path, 'a Tatoeba file') as f:
+    return [line.strip() for line in f]

@@ -2,16 +2,14 @@
 
 from typing import Iterator, Optional, Sequence, Tuple
 
+from xstilts_jax.tasks.readers import rawfiles
+
 
 def read_rows(path: str, num_fields: Optional[int] = None, header: Optional[Sequence[str]] = None
               ) -> Iterator[Tuple[int, dict]]:
   """Yields (line number, row); with `header` the first line must name those columns (others
   may follow) and rows are dicts by column name, else rows are lists of `num_fields` fields."""
-  try:
-    f = open(path, encoding='utf-8')
-  except FileNotFoundError:
-    raise FileNotFoundError(f'{path}: no such file') from None
-  with f:
+  with rawfiles.open_text(path, 'a tab-separated file') as f:
     names = None
     for lineno, line in enumerate(f, 1):
       line = line.rstrip('\r\n')
