@@ -38,13 +38,16 @@ def xlmr_hidden_states_fn(encoder):
   return hidden_states_fn
 
 
-def make_encode_fn(hidden_states_fn, layer):
-  """Jitted `(params, input_ids, attention_mask) -> [B, H]` float32 vectors of `layer`."""
-  @jax.jit
+def make_encode_fn(hidden_states_fn, layer, out_sharding=None):
+  """Jitted `(params, input_ids, attention_mask) -> [B, H]` float32 vectors of `layer`.
+
+  out_sharding: e.g. a replicated sharding, so every host of a multi-host run can read the
+  vectors (the search runs on each host's copy).
+  """
   def encode(params, input_ids, attention_mask):
     hidden = hidden_states_fn(params, input_ids, attention_mask)[layer]
     return mean_pool(hidden, attention_mask)
-  return encode
+  return jax.jit(encode, out_shardings=out_sharding)
 
 
 def _bucket(length, buckets, max_len):

@@ -186,11 +186,9 @@ def run_retrieval(tasks, encoder, model_config, tokenizer, config, mesh, pred_di
   if not 0 <= r.layer <= model_config.num_hidden_layers:
     raise ValueError(f'config.retrieval.layer={r.layer}: the model has hidden states '
                      f'0..{model_config.num_hidden_layers}')
-  hidden_states_fn = retrieval.xlmr_hidden_states_fn(XLMREncoder(model_config))
-  # As retrieval.make_encode_fn, with the vectors replicated so every host can read them.
-  encode_fn = jax.jit(
-      lambda p, ids, mask: retrieval.mean_pool(hidden_states_fn(p, ids, mask)[r.layer], mask),
-      out_shardings=rules_lib.replicated(mesh))
+  encode_fn = retrieval.make_encode_fn(
+      retrieval.xlmr_hidden_states_fn(XLMREncoder(model_config)), r.layer,
+      out_sharding=rules_lib.replicated(mesh))
   params = {'params': encoder}
   out = {'layer': r.layer}
   for task in tasks:
