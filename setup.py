@@ -24,6 +24,7 @@ setuptools.setup(
         'safetensors>=0.4,<1',
         'huggingface_hub>=0.25,<2',
         'tqdm>=4.60,<5',
+        'requests>=2.28,<3',
         'numpy>=1.26,<3',
         'tensorboardX>=2.6,<3',
         'matplotlib>=3.7,<4',
@@ -37,5 +38,6 @@ setuptools.setup(
     entry_points={'console_scripts': [
         'xstilts=xstilts_jax.main:run',
         'xstilts-score=xstilts_jax.eval.score:run',
+        'xstilts-download=xstilts_jax.data.download:run',
     ]},
 )
