@@ -25,6 +25,7 @@ setuptools.setup(
         'huggingface_hub>=0.25,<2',
         'tqdm>=4.60,<5',
         'requests>=2.28,<3',
+        'urllib3>=2,<3',  # HTTPResponse.read1 (resumable downloads keep every byte received)
         'numpy>=1.26,<3',
         'tensorboardX>=2.6,<3',
         'matplotlib>=3.7,<4',

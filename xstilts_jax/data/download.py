@@ -71,7 +71,15 @@ def download(dest: str = DEFAULT_DATA_DIR, tasks: Optional[Sequence[str]] = None
       status.update(state='error', detail=str(e))
       print(f'error: {e}', file=sys.stderr)
     statuses.append(status)
+  _tidy(os.path.join(dest, PARTIAL))
   return statuses
+
+
+def _tidy(partial):
+  """Removes the empty folders of DEST/.partial (kept: partial files, failed staging)."""
+  for base, _, _ in sorted(os.walk(partial), key=lambda w: -len(w[0])):
+    if not os.listdir(base):
+      os.rmdir(base)
 
 
 def select(names: Optional[Sequence[str]], releases=releases_lib.RELEASES) -> list:

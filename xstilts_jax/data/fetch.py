@@ -11,6 +11,7 @@ from typing import Optional
 
 import requests
 import tqdm
+import urllib3
 
 CHUNK = 1 << 20
 HUB_HINT = ('no network? the hub copies need no download: --config.data.source=hub')
@@ -81,12 +82,12 @@ def _fetch_once(session, url, part, label, timeout, progress):
                     leave=False)
     try:
       with open(part, mode) as f, bar:
-        for chunk in response.iter_content(CHUNK):
+        # read1: whatever has arrived, so a broken connection loses no received byte.
+        while chunk := response.raw.read1(CHUNK):
           f.write(chunk)
           got += len(chunk)
           bar.update(len(chunk))
-    except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError,
-            requests.exceptions.Timeout) as e:
+    except (urllib3.exceptions.HTTPError, OSError) as e:
       raise _Interrupted(f'connection broken after {got:,} of {_of(total)} bytes '
                          f'({_reason(e)})') from None
     if total is not None and got != total:

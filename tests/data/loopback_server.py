@@ -1,0 +1,85 @@
+"""A loopback HTTP file server for download tests: Range requests, a request log, responses
+cut midway, 404s, and a switch to ignore Range (as some servers do).
+
+Binds 127.0.0.1 on a free port; every socket has a timeout, so nothing waits forever; `stop()`
+shuts it down. Files are served from `files` ({url path: bytes}).
+"""
+
+import http.server
+import re
+import threading
+import urllib.parse
+
+SOCKET_TIMEOUT = 10
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+  protocol_version = 'HTTP/1.1'
+  timeout = SOCKET_TIMEOUT
+  disable_nagle_algorithm = True  # small responses would otherwise wait on delayed ACKs
+
+  def do_GET(self):  # noqa: N802 (http.server's name)
+    server = self.server
+    path = urllib.parse.urlsplit(self.path).path
+    asked = self.headers.get('Range')
+    server.requests.append((path, asked))
+    body = server.files.get(path)
+    if body is None:
+      self.send_response(404)
+      self.send_header('Content-Length', '0')
+      self.end_headers()
+      return
+    start = 0
+    match = re.fullmatch(r'bytes=(\d+)-', asked or '')
+    if match and path not in server.ignore_range:
+      start = int(match.group(1))
+      if start >= len(body):
+        self.send_response(416)
+        self.send_header('Content-Range', f'bytes */{len(body)}')
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+        return
+      self.send_response(206)
+      self.send_header('Content-Range', f'bytes {start}-{len(body) - 1}/{len(body)}')
+    else:
+      self.send_response(200)
+    payload = body[start:]
+    self.send_header('Content-Length', str(len(payload)))
+    self.end_headers()
+    if path in server.cut:  # send the first N bytes, then drop the connection
+      self.wfile.write(payload[:server.cut.pop(path)])
+      self.wfile.flush()
+      self.close_connection = True
+      return
+    self.wfile.write(payload)
+
+  def log_message(self, *args):
+    pass
+
+
+class LoopbackServer(http.server.ThreadingHTTPServer):
+  daemon_threads = True
+
+  def __init__(self):
+    super().__init__(('127.0.0.1', 0), _Handler)
+    self.files = {}          # url path -> bytes
+    self.requests = []       # (url path, Range header or None), in order
+    self.cut = {}            # url path -> bytes sent before the next response is cut
+    self.ignore_range = set()
+    self._thread = threading.Thread(target=self.serve_forever, kwargs={'poll_interval': 0.05},
+                                    daemon=True)
+    self._thread.start()
+
+  @property
+  def url(self) -> str:
+    return f'http://127.0.0.1:{self.server_address[1]}'
+
+  def reset(self):
+    self.requests.clear()
+    self.cut.clear()
+    self.ignore_range.clear()
+
+  def stop(self):
+    self.shutdown()
+    self.server_close()
+    self._thread.join(timeout=SOCKET_TIMEOUT)

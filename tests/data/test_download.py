@@ -1,0 +1,287 @@
+"""The downloader against a loopback server serving the original releases rebuilt from the
+fixtures: the result is the fixture layout; downloads resume; corruption, 404s and a missing
+network fail in one line naming data set and file or URL; nothing half-written is ever read."""
+
+import dataclasses
+import io
+import os
+import shutil
+import socket
+import sys
+import urllib.parse
+import zipfile
+
+import pytest
+
+from xstilts_jax.data import download, releases
+from xstilts_jax.data.unpack import UnpackError, unpack
+from xstilts_jax.tasks import registry
+from xstilts_jax.tasks.load import FIXTURES_DIR, load_examples
+
+sys.path.insert(0, os.path.dirname(__file__))
+import loopback_server  # noqa: E402
+import release_archives  # noqa: E402
+
+ORIGINALS = release_archives.build()
+
+
+def _path(url):
+  parts = urllib.parse.urlsplit(url)
+  return f'/{parts.netloc}{parts.path}'
+
+
+@pytest.fixture(scope='module')
+def server():
+  srv = loopback_server.LoopbackServer()
+  srv.files.update({_path(url): data for url, data in ORIGINALS.items()})
+  yield srv
+  srv.stop()
+
+
+@pytest.fixture
+def fresh(server):
+  server.reset()
+  yield server
+  server.files.update({_path(url): data for url, data in ORIGINALS.items()})
+
+
+def _get(dest, tasks=None, server=None, **kwargs):
+  kwargs.setdefault('retries', 0)
+  statuses = download.download(dest, tasks, mirror=server.url, progress=False, timeout=10,
+                               **kwargs)
+  return {s['name']: s for s in statuses}
+
+
+@pytest.fixture(scope='module')
+def downloaded(server, tmp_path_factory):
+  dest = str(tmp_path_factory.mktemp('data'))
+  server.reset()
+  return dest, _get(dest, server=server)
+
+
+def _tree(root):
+  out = {}
+  for base, dirs, names in os.walk(root):
+    dirs[:] = [d for d in dirs if d != download.PARTIAL]
+    for name in names:
+      path = os.path.join(base, name)
+      relative = os.path.relpath(path, root).replace(os.sep, '/')
+      if relative != download.MANIFEST:
+        with open(path, 'rb') as f:
+          out[relative] = f.read()
+  return out
+
+
+def test_every_release_unpacks_to_the_fixture_layout(downloaded):
+  dest, statuses = downloaded
+  downloadable = [r.name for r in releases.RELEASES if not r.manual]
+  assert {n: statuses[n]['state'] for n in downloadable} == dict.fromkeys(downloadable,
+                                                                         'downloaded')
+  assert statuses['ccg']['state'] == statuses['mlm']['state'] == 'missing'
+  want, got = release_archives.fixture_tree(), _tree(dest)
+  assert sorted(got) == sorted(want)  # no junk, nothing left out
+  assert [p for p in want if got[p] != want[p]] == []
+  assert not os.path.exists(os.path.join(dest, download.PARTIAL))  # staging, archives gone
+
+
+def _cases():
+  for task in registry.all_tasks().values():
+    if task.name in ('ccg', 'mlm') or task.local is None:
+      continue
+    for split in task.splits:
+      for lang in ((task.train_language,) if split == 'train' else task.languages):
+        yield task.name, split, lang
+
+
+def test_the_readers_load_the_same_examples_as_from_the_fixtures(downloaded):
+  dest, _ = downloaded
+  failing = set()
+  for name, split, lang in _cases():
+    try:
+      want = load_examples(name, split, lang, source='local', data_dir=FIXTURES_DIR)
+    except (FileNotFoundError, ValueError) as e:
+      failing.add((name, split, lang))
+      with pytest.raises(type(e)):  # the downloaded copy fails the same way
+        load_examples(name, split, lang, source='local', data_dir=dest)
+      continue
+    assert load_examples(name, split, lang, source='local', data_dir=dest) == want, \
+        (name, split, lang)
+  # Only what the releases lack (UD v2.5 dev of kk, th, tl, yo) or what is English only
+  # (XQuAD's dev is SQuAD's) fails.
+  assert failing == ({('udpos', 'dev', lang) for lang in ('kk', 'th', 'tl', 'yo')}
+                     | {('xquad', 'dev', lang) for lang in registry.get_task('xquad').languages
+                        if lang != 'en'})
+
+
+def test_a_later_run_verifies_and_fetches_nothing(downloaded, server, capsys):
+  dest, _ = downloaded
+  server.reset()
+  code = download.main(['--dest', dest, '--mirror', server.url, '--no-progress'])
+  table = capsys.readouterr().out
+  assert code == 0 and server.requests == []
+  assert table.splitlines()[2].split()[:3] == ['xnli', 'xnli', 'present']
+  assert 'ccg: CCGbank is licensed by the LDC' in table
+
+
+def test_an_interrupted_download_resumes_with_a_range_request(fresh, tmp_path):
+  dest = str(tmp_path)
+  url = 'https://rajpurkar.github.io/SQuAD-explorer/dataset/train-v1.1.json'
+  body = ORIGINALS[url]
+  fresh.cut[_path(url)] = len(body) // 2
+  first = _get(dest, ['squad_v1'], fresh)['squad']
+  assert first['state'] == 'error'
+  assert first['detail'].startswith(f'squad: {fresh.url}/rajpurkar.github.io/SQuAD-explorer/'
+                                    'dataset/train-v1.1.json: connection broken after ')
+  assert 'run again to resume' in first['detail']
+  part = os.path.join(dest, download.PARTIAL, 'downloads', 'squad', 'train-v1.1.json.part')
+  assert os.path.getsize(part) == len(body) // 2
+  # Nothing readable yet: the squad folder does not exist.
+  assert not os.path.exists(os.path.join(dest, 'squad'))
+  with pytest.raises(FileNotFoundError, match='no file matches'):
+    load_examples('squad_v1', 'train', source='local', data_dir=dest)
+
+  fresh.requests.clear()
+  assert _get(dest, ['squad_v1'], fresh)['squad']['state'] == 'downloaded'
+  assert fresh.requests[0] == (_path(url), f'bytes={len(body) // 2}-')
+  with open(os.path.join(dest, 'squad', 'train-v1.1.json'), 'rb') as f:
+    assert f.read() == body
+  assert load_examples('squad_v1', 'train', source='local', data_dir=dest) == \
+      load_examples('squad_v1', 'train', source='local')
+
+
+def test_within_one_run_a_retry_resumes(fresh, tmp_path):
+  url = 'https://dl.fbaipublicfiles.com/anli/anli_v1.0.zip'
+  fresh.cut[_path(url)] = 1000
+  assert _get(str(tmp_path), ['anli'], fresh, retries=1)['anli']['state'] == 'downloaded'
+  assert [r for p, r in fresh.requests if p == _path(url)] == [None, 'bytes=1000-']
+
+
+def test_a_server_ignoring_range_restarts_the_file_cleanly(fresh, tmp_path):
+  dest = str(tmp_path)
+  url = 'https://s3.amazonaws.com/commensenseqa/train_rand_split.jsonl'
+  part = os.path.join(dest, download.PARTIAL, 'downloads', 'commonsenseqa',
+                      'train_rand_split.jsonl.part')
+  os.makedirs(os.path.dirname(part))
+  with open(part, 'wb') as f:
+    f.write(b'stale bytes of another version')
+  fresh.ignore_range.add(_path(url))
+  assert _get(dest, ['commonsenseqa'], fresh)['commonsenseqa']['state'] == 'downloaded'
+  assert (_path(url), 'bytes=30-') in fresh.requests
+  with open(os.path.join(dest, 'commonsenseqa', 'train_rand_split.jsonl'), 'rb') as f:
+    assert f.read() == ORIGINALS[url]
+
+
+def test_a_pinned_sha256_mismatch_names_file_and_data_set(fresh, tmp_path):
+  dest = str(tmp_path)
+  table = tuple(
+      dataclasses.replace(r, files=tuple(dataclasses.replace(f, sha256='0' * 64)
+                                         for f in r.files))
+      if r.name == 'cosmosqa' else r for r in releases.RELEASES)
+  status = _get(dest, ['cosmosqa'], fresh, releases=table)['cosmosqa']
+  assert status['state'] == 'error'
+  assert status['detail'].startswith(f'cosmosqa: train.csv from {fresh.url}/')
+  assert f'is not the {"0" * 64} pinned in the download table' in status['detail']
+  assert not os.path.exists(os.path.join(dest, 'cosmosqa'))
+  assert not os.path.exists(os.path.join(dest, download.PARTIAL, 'downloads', 'cosmosqa',
+                                         'train.csv'))  # removed: the next run fetches again
+
+
+def test_a_file_changed_after_download_fails_the_next_run(fresh, tmp_path, capsys):
+  dest = str(tmp_path)
+  assert _get(dest, ['hellaswag'], fresh)['hellaswag']['state'] == 'downloaded'
+  path = os.path.join(dest, 'hellaswag', 'hellaswag_val.jsonl')
+  with open(path, 'r+b') as f:  # same size, one byte changed
+    first = f.read(1)
+    f.seek(0)
+    f.write(b'X' if first != b'X' else b'Y')
+  args = ['--dest', dest, '--mirror', fresh.url, '--tasks', 'hellaswag', '--no-progress']
+  assert download.main(args + ['--check']) == 1
+  err = capsys.readouterr().err.strip().splitlines()
+  assert len(err) == 1 and err[0].startswith(
+      'error: hellaswag: hellaswag/hellaswag_val.jsonl changed after download: sha256 ')
+  assert 'MANIFEST.json' in err[0]
+  assert download.main(args + ['--force']) == 0  # downloads again, replaces when complete
+  assert download.main(args + ['--check']) == 0
+
+
+def test_a_404_names_the_data_set_and_the_url(fresh, tmp_path):
+  dest = str(tmp_path)
+  url = 'https://dl.fbaipublicfiles.com/glue/data/QQP-clean.zip'
+  del fresh.files[_path(url)]
+  status = _get(dest, ['qqp'], fresh)['qqp']
+  assert status['detail'] == (f'qqp: {fresh.url}/dl.fbaipublicfiles.com/glue/data/'
+                              'QQP-clean.zip returned HTTP 404 Not Found (the release moved? '
+                              'its entry is in xstilts_jax/data/releases.py)')
+  assert not os.path.exists(os.path.join(dest, 'glue', 'QQP'))
+  with pytest.raises(FileNotFoundError):
+    load_examples('qqp', 'train', source='local', data_dir=dest)
+
+
+def test_no_network_names_the_url_and_the_hub_path(tmp_path):
+  with socket.socket() as s:  # a port nothing listens on
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+  statuses = download.download(str(tmp_path), ['cosmosqa'], mirror=f'http://127.0.0.1:{port}',
+                               progress=False, timeout=10)
+  detail = statuses[0]['detail']
+  assert detail.startswith(f'cosmosqa: cannot reach http://127.0.0.1:{port}/'
+                           'raw.githubusercontent.com/wilburOne/cosmosqa/master/data/train.csv')
+  assert detail.endswith('--config.data.source=hub')
+
+
+def test_a_release_missing_a_file_is_never_placed(fresh, tmp_path):
+  """MLQA_V1.zip without one test file unpacks (the others are in staging) but the folder
+  never appears, so no reader sees the incomplete data set."""
+  dest = str(tmp_path)
+  url = 'https://dl.fbaipublicfiles.com/MLQA/MLQA_V1.zip'
+  with zipfile.ZipFile(io.BytesIO(ORIGINALS[url])) as zf:
+    members = {n: zf.read(n) for n in zf.namelist()
+               if n != 'MLQA_V1/test/test-context-zh-question-zh.json'}
+  buffer = io.BytesIO()
+  with zipfile.ZipFile(buffer, 'w') as zf:
+    for name, data in members.items():
+      zf.writestr(name, data)
+  fresh.files[_path(url)] = buffer.getvalue()
+  status = _get(dest, ['mlqa'], fresh)['mlqa']
+  assert status['detail'] == ('mlqa: the release unpacked without no '
+                              'mlqa/MLQA_V1/test/test-context-zh-question-zh.json (mlqa test zh);'
+                              ' its layout differs from what the readers expect')
+  assert os.path.exists(os.path.join(dest, download.PARTIAL, 'staging', 'mlqa', 'MLQA_V1',
+                                     'test', 'test-context-de-question-de.json'))
+  assert not os.path.exists(os.path.join(dest, 'mlqa'))
+  with pytest.raises(FileNotFoundError):
+    load_examples('mlqa', 'test', 'de', source='local', data_dir=dest)
+
+
+def test_ccgbank_is_checked_not_downloaded(tmp_path):
+  dest = str(tmp_path)
+  status = download.download(dest, ['ccg'], check_only=True, progress=False)[0]
+  assert status['state'] == 'missing' and 'LDC2005T13' in status['detail']
+  shutil.copytree(os.path.join(FIXTURES_DIR, 'ccg', 'ccgbank'),
+                  os.path.join(dest, 'ccg', 'ccgbank'))
+  status = download.download(dest, ['ccg'], check_only=True, progress=False)[0]
+  assert status['state'] == 'partial'
+  assert status['detail'].startswith('no ccg/labels.txt (ccg train en)')
+  shutil.copy(os.path.join(FIXTURES_DIR, 'ccg', 'labels.txt'),
+              os.path.join(dest, 'ccg', 'labels.txt'))
+  assert download.main(['--dest', dest, '--tasks', 'ccg', '--check']) == 0
+  assert load_examples('ccg', 'dev', source='local', data_dir=dest)
+
+
+def test_archive_members_cannot_escape_the_folder(tmp_path):
+  buffer = io.BytesIO()
+  with zipfile.ZipFile(buffer, 'w') as zf:
+    zf.writestr('data/../../evil.txt', b'x')
+  archive = tmp_path / 'a.zip'
+  archive.write_bytes(buffer.getvalue())
+  with pytest.raises(UnpackError, match="xnli: a.zip: member 'data/../../evil.txt' points "
+                                        'outside the archive folder'):
+    unpack(str(archive), 'zip', releases.Unpack(), str(tmp_path / 'out'), label='xnli')
+  assert not (tmp_path / 'evil.txt').exists()
+
+
+def test_task_names_select_every_data_set_they_read():
+  names = [r.name for r in download.select(['xquad', 'anli_plus'])]
+  assert names == ['xquad', 'squad', 'mnli', 'snli', 'anli']
+  with pytest.raises(download.DownloadError, match="unknown task or data set 'xnl'"):
+    download.select(['xnl'])
