@@ -243,7 +243,7 @@ def test_a_release_missing_a_file_is_never_placed(fresh, tmp_path):
       zf.writestr(name, data)
   fresh.files[_path(url)] = buffer.getvalue()
   status = _get(dest, ['mlqa'], fresh)['mlqa']
-  assert status['detail'] == ('mlqa: the release unpacked without no '
+  assert status['detail'] == ('mlqa: the release unpacked without '
                               'mlqa/MLQA_V1/test/test-context-zh-question-zh.json (mlqa test zh);'
                               ' its layout differs from what the readers expect')
   assert os.path.exists(os.path.join(dest, download.PARTIAL, 'staging', 'mlqa', 'MLQA_V1',
@@ -261,7 +261,7 @@ def test_ccgbank_is_checked_not_downloaded(tmp_path):
                   os.path.join(dest, 'ccg', 'ccgbank'))
   status = download.download(dest, ['ccg'], check_only=True, progress=False)[0]
   assert status['state'] == 'partial'
-  assert status['detail'].startswith('no ccg/labels.txt (ccg train en)')
+  assert status['detail'].startswith('missing ccg/labels.txt (ccg train en)')
   shutil.copy(os.path.join(FIXTURES_DIR, 'ccg', 'labels.txt'),
               os.path.join(dest, 'ccg', 'labels.txt'))
   assert download.main(['--dest', dest, '--tasks', 'ccg', '--check']) == 0

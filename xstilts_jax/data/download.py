@@ -153,7 +153,7 @@ def _one(release, dest, manifest, mirror, session, check_only, force, keep, retr
       missing = _missing(release, folder)
       return dict(state='partial' if missing else 'present', **_disk(folder),
                   detail='not downloaded by this tool: not verified'
-                         + (f'; {_describe(missing)}' if missing else ''))
+                         + (f'; missing {_describe(missing)}' if missing else ''))
     return dict(state='present', **_verify(release, entry, dest), detail='verified')
   if check_only:
     return dict(state='missing', detail=f'run: python -m xstilts_jax.data.download '
@@ -251,14 +251,14 @@ def _check_manual(release, dest) -> dict:
     return dict(state='present', **_disk(folder), detail='placed by hand: not verified')
   if len(missing) == len(expected):
     return dict(state='missing', detail=how)
-  return dict(state='partial', **_disk(folder), detail=f'{_describe(missing)}; {how}')
+  return dict(state='partial', **_disk(folder), detail=f'missing {_describe(missing)}; {how}')
 
 
 def _describe(missing, limit=4) -> str:
   """'glue/MNLI/train.tsv (mnli train en), ... and 3 more' for (pattern, readers) pairs."""
   parts = [f'{p} ({" ".join(readers[0])})' for p, readers in missing[:limit]]
   more = f' and {len(missing) - limit} more' if len(missing) > limit else ''
-  return 'no ' + ', '.join(parts) + more
+  return ', '.join(parts) + more
 
 
 def mirrored(url: str, mirror: str) -> str:

@@ -108,6 +108,11 @@ def _of(total):
 
 
 def _reason(error):
-  # requests nests urllib3's reason; its last line is the informative one.
-  text = str(error.args[0] if error.args else error)
-  return re.sub(r'\s+', ' ', text.split(': ')[-1]).strip()[:120] or type(error).__name__
+  """The informative part of a nested requests/urllib3 error: '[Errno 111] Connection
+  refused', or the innermost exception's name."""
+  match = re.search(r'\[Errno -?\d+\] [^\'")]+', str(error))
+  if match:
+    return match.group(0).strip()
+  while error.__context__ is not None and error.__context__ is not error:
+    error = error.__context__
+  return type(error).__name__
