@@ -285,3 +285,9 @@ def test_task_names_select_every_data_set_they_read():
   assert names == ['xquad', 'squad', 'mnli', 'snli', 'anli']
   with pytest.raises(download.DownloadError, match="unknown task or data set 'xnl'"):
     download.select(['xnl'])
+
+
+def test_the_readme_table_is_the_release_table():
+  readme = os.path.join(os.path.dirname(__file__), '..', '..', 'README.md')
+  with open(readme, encoding='utf-8') as f:
+    assert download.markdown_table() in f.read()

@@ -345,6 +345,29 @@ def _size(n):
     n /= 1024
 
 
+def markdown_table(releases=releases_lib.RELEASES) -> str:
+  """The README's table of data sets: tasks reading each, origin, licence, size."""
+  lines = ['| data set | tasks | origin | licence | size |', '|---|---|---|---|---|']
+  for r in releases:
+    tasks = sorted({who[0] for readers in expected_files(r).values() for who in readers})
+    size = 'not downloaded' if r.manual else f'≈ {r.size}'
+    lines.append(f'| {r.name} (`{r.folder}/`) | {", ".join(tasks)} | {_origin(r)} | '
+                 f'{r.licence} | {size} |')
+  return '\n'.join(lines)
+
+
+def _origin(release) -> str:
+  """The URL of a one-file release; the common folder and the names (or their count)."""
+  urls = [f.url for f in release.files]
+  if not urls:
+    return release.homepage
+  if len(urls) == 1:
+    return urls[0]
+  folder = os.path.commonprefix(urls).rsplit('/', 1)[0] + '/'
+  names = [u[len(folder):] for u in urls]
+  return folder + (f'{{{", ".join(names)}}}' if len(names) <= 4 else f' ({len(names)} files)')
+
+
 def main(argv=None) -> int:
   parser = argparse.ArgumentParser(
       prog='xstilts-download', description=__doc__.split('\n\n')[0],

@@ -90,7 +90,7 @@ class Release:
   folder: str
   homepage: str
   licence: str
-  size: str
+  size: str  # approximate download size, '' for manual data sets
   files: Sequence[Download] = ()
   absent: Sequence[tuple] = ()
   manual: str = ''
@@ -192,15 +192,13 @@ RELEASES = (
                     for split in ('train', 'dev'))),
     # Not downloadable: checked only.
     Release(
-        'ccg', 'ccg', 'https://catalog.ldc.upenn.edu/LDC2005T13', 'LDC User Agreement',
-        '(LDC)',
+        'ccg', 'ccg', 'https://catalog.ldc.upenn.edu/LDC2005T13', 'LDC User Agreement', '',
         manual='CCGbank is licensed by the LDC (LDC2005T13): unpack it, move or link its '
                'ccgbank_1_1/ folder to {dest}/ccg/ccgbank (so that ccg/ccgbank/data/AUTO/00 '
                'exists), then build the supertag list with `python -m '
                'xstilts_jax.tasks.readers.ccg {dest}/ccg/ccgbank {dest}/ccg/labels.txt`'),
     Release(
-        'mlm', 'mlm', 'https://data.statmt.org/cc-100/', 'CC-100: Common Crawl terms',
-        '(yours)',
+        'mlm', 'mlm', 'https://data.statmt.org/cc-100/', 'CC-100: Common Crawl terms', '',
         manual='no plain-text release is downloaded for MLM: put UTF-8 text, one document per '
                'line, at {dest}/mlm/train/<lang>.txt and {dest}/mlm/dev/<lang>.txt (a '
                'decompressed CC-100 <lang>.txt.xz fits as is), or use the hub source '
