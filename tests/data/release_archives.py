@@ -65,6 +65,8 @@ def build() -> dict:
   ud = _files('udpos')
   ud['ud-treebanks-v2.5/UD_English-EWT/en_ewt-ud-test.txt'] = b'raw text, not read\n'
   ud['ud-treebanks-v2.5/UD_English-EWT/LICENSE.txt'] = b'CC BY-SA 4.0\n'
+  ud['ud-treebanks-v2.5/UD_Czech-PDT/cs_pdt-ud-test.conllu'] = ud[  # not an XTREME language
+      'ud-treebanks-v2.5/UD_German-GSD/de_gsd-ud-test.conllu']
   urls['https://lindat.mff.cuni.cz/repository/xmlui/bitstream/handle/11234/1-3105/'
        'ud-treebanks-v2.5.tgz'] = _tar(ud, 'gz')
   # PAN-X: panx_dataset.tar holds <lang>.tar.gz, each with train/dev/test.

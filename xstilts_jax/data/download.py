@@ -30,6 +30,7 @@ import urllib.parse
 from typing import Optional, Sequence
 
 import requests
+import tqdm
 
 from xstilts_jax.data import fetch as fetch_lib
 from xstilts_jax.data import releases as releases_lib
@@ -70,6 +71,10 @@ def download(dest: str = DEFAULT_DATA_DIR, tasks: Optional[Sequence[str]] = None
     except _ERRORS as e:
       status.update(state='error', detail=str(e))
       print(f'error: {e}', file=sys.stderr)
+    else:
+      if progress and status['state'] == 'downloaded':
+        tqdm.tqdm.write(f'{release.name}: {status["files"]} files, {_size(status["bytes"])}',
+                        file=sys.stderr)
     statuses.append(status)
   _tidy(os.path.join(dest, PARTIAL))
   return statuses
@@ -332,9 +337,9 @@ def format_table(statuses) -> str:
   widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
   lines = ['  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
   lines.insert(1, '  '.join('-' * w for w in widths))
-  notes = [f'{s["name"]}: {s["detail"]}' for s in statuses
-           if s['state'] in ('missing', 'partial', 'error')
-           or 'not verified' in s['detail']]
+  notes = [s['detail'] if s['detail'].startswith(f'{s["name"]}: ') else
+           f'{s["name"]}: {s["detail"]}' for s in statuses
+           if s['state'] in ('missing', 'partial', 'error') or 'not verified' in s['detail']]
   return '\n'.join(lines + ([''] + notes if notes else []))
 
 

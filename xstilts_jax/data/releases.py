@@ -119,7 +119,9 @@ RELEASES = (
     Release(
         'udpos', 'udpos', 'https://universaldependencies.org', 'per treebank (mostly CC BY-SA '
         '4.0 / CC BY-NC-SA)', '0.3 GB',
-        files=(Download(_UD, 'tar', Unpack(('ud-treebanks-v2.5/*.conllu',))),),
+        # The treebanks of XTREME's languages only (XTREME converts only those).
+        files=(Download(_UD, 'tar', Unpack(tuple(f'ud-treebanks-v2.5/UD_*/{lang}_*-ud-*.conllu'
+                                                 for lang in L.UDPOS))),),
         absent=tuple(('udpos', 'dev', lang) for lang in ('kk', 'th', 'tl', 'yo'))),
     Release(
         'panx', 'panx', 'https://github.com/afshinrahimi/mmner', 'not stated (WikiANN, '
