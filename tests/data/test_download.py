@@ -253,6 +253,19 @@ def test_a_release_missing_a_file_is_never_placed(fresh, tmp_path):
     load_examples('mlqa', 'test', 'de', source='local', data_dir=dest)
 
 
+def test_a_folder_placed_by_other_means_is_left_alone(fresh, tmp_path, capsys):
+  dest = str(tmp_path)
+  args = ['--dest', dest, '--mirror', fresh.url, '--tasks', 'cosmosqa', '--no-progress']
+  assert download.main(args + ['--check']) == 1  # missing
+  shutil.copytree(os.path.join(FIXTURES_DIR, 'cosmosqa'), os.path.join(dest, 'cosmosqa'))
+  assert download.main(args) == 0 and fresh.requests == []
+  assert 'cosmosqa: not downloaded by this tool: not verified' in capsys.readouterr().out
+  os.remove(os.path.join(dest, 'cosmosqa', 'valid.csv'))
+  assert download.main(args) == 1 and fresh.requests == []
+  assert ('cosmosqa: not downloaded by this tool: not verified; missing cosmosqa/valid.csv '
+          '(cosmosqa dev en)') in capsys.readouterr().out
+
+
 def test_ccgbank_is_checked_not_downloaded(tmp_path):
   dest = str(tmp_path)
   status = download.download(dest, ['ccg'], check_only=True, progress=False)[0]
