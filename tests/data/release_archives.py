@@ -15,18 +15,14 @@ import zipfile
 from xstilts_jax.tasks.load import FIXTURES_DIR
 
 
-def _read(relative):
-  with open(os.path.join(FIXTURES_DIR, relative), 'rb') as f:
-    return f.read()
-
-
 def _files(folder):
   """{path relative to the fixture folder `folder`: bytes}."""
   root = os.path.join(FIXTURES_DIR, folder)
   out = {}
   for path in sorted(glob.glob(os.path.join(root, '**', '*'), recursive=True)):
     if os.path.isfile(path):
-      out[os.path.relpath(path, root).replace(os.sep, '/')] = _read(os.path.relpath(path, FIXTURES_DIR))
+      with open(path, 'rb') as f:
+        out[os.path.relpath(path, root).replace(os.sep, '/')] = f.read()
   return out
 
 
