@@ -11,7 +11,7 @@ setuptools.setup(
     python_requires='>=3.10',
     packages=setuptools.find_packages(include=['xstilts_jax', 'xstilts_jax.*']),
     include_package_data=True,
-    package_data={'xstilts_jax': ['assets/**/*', 'tasks/fixtures/**/*']},
+    package_data={'xstilts_jax': ['assets/**/*', 'tasks/fixtures/**/*', 'data/releases.sha256']},
     install_requires=[
         'jax>=0.7,<0.11',
         'flax>=0.11,<0.13',

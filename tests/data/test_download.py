@@ -2,7 +2,6 @@
 fixtures: the result is the fixture layout; downloads resume; corruption, 404s and a missing
 network fail in one line naming data set and file or URL; nothing half-written is ever read."""
 
-import dataclasses
 import io
 import os
 import shutil
@@ -23,11 +22,22 @@ import loopback_server  # noqa: E402
 import release_archives  # noqa: E402
 
 ORIGINALS = release_archives.build()
+# The archives rebuilt from the fixtures are not the real files: the tests run on the table
+# without its pins (`unpinned`), except where they test the pins.
+PINNED = releases.RELEASES
+UNPINNED = releases.pinned(PINNED, {f.filename: None for r in PINNED for f in r.files})
 
 
 def _path(url):
   parts = urllib.parse.urlsplit(url)
   return f'/{parts.netloc}{parts.path}'
+
+
+@pytest.fixture(scope='module', autouse=True)
+def unpinned():
+  with pytest.MonkeyPatch.context() as patch:
+    patch.setattr(releases, 'RELEASES', UNPINNED)
+    yield
 
 
 @pytest.fixture(scope='module')
@@ -172,18 +182,25 @@ def test_a_server_ignoring_range_restarts_the_file_cleanly(fresh, tmp_path):
 
 
 def test_a_pinned_sha256_mismatch_names_file_and_data_set(fresh, tmp_path):
+  """The shipped pins are those of the real Cosmos QA files, not of the fixture's."""
   dest = str(tmp_path)
-  table = tuple(
-      dataclasses.replace(r, files=tuple(dataclasses.replace(f, sha256='0' * 64)
-                                         for f in r.files))
-      if r.name == 'cosmosqa' else r for r in releases.RELEASES)
-  status = _get(dest, ['cosmosqa'], fresh, releases=table)['cosmosqa']
+  status = _get(dest, ['cosmosqa'], fresh, releases=PINNED)['cosmosqa']
   assert status['state'] == 'error'
   assert status['detail'].startswith(f'cosmosqa: train.csv from {fresh.url}/')
-  assert f'is not the {"0" * 64} pinned in the download table' in status['detail']
+  assert (f'is not the {releases.PINS["train.csv"]} pinned in xstilts_jax/data/'
+          'releases.sha256') in status['detail']
   assert not os.path.exists(os.path.join(dest, 'cosmosqa'))
   assert not os.path.exists(os.path.join(dest, download.PARTIAL, 'downloads', 'cosmosqa',
                                          'train.csv'))  # removed: the next run fetches again
+
+
+def test_every_pin_names_one_file_of_the_table():
+  names = [f.filename for r in PINNED for f in r.files]
+  assert len(names) == len(set(names))
+  assert set(releases.PINS) <= set(names)
+  assert [f.filename for r in PINNED for f in r.files if f.sha256 is None] == [
+      'panx_dataset.tar', 'xquad.ru.json', 'tydiqa-goldp-v1.1-dev.tgz', 'tatoeba.tel-eng.tel',
+      'tatoeba.tel-eng.eng', 'anli_v1.0.zip']
 
 
 def test_a_file_changed_after_download_fails_the_next_run(fresh, tmp_path, capsys):

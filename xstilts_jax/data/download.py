@@ -51,7 +51,7 @@ _ERRORS = (DownloadError, fetch_lib.FetchError, unpack_lib.UnpackError)
 
 
 def download(dest: str = DEFAULT_DATA_DIR, tasks: Optional[Sequence[str]] = None, *,
-             mirror: Optional[str] = None, releases=releases_lib.RELEASES,
+             mirror: Optional[str] = None, releases=None,
              check_only: bool = False, force: bool = False, keep_archives: bool = False,
              retries: int = 2, timeout: float = 60, progress: bool = True) -> list:
   """Downloads (or with `check_only`, checks) the data sets of `tasks`; one status dict per
@@ -87,8 +87,9 @@ def _tidy(partial):
       os.rmdir(base)
 
 
-def select(names: Optional[Sequence[str]], releases=releases_lib.RELEASES) -> list:
+def select(names: Optional[Sequence[str]], releases=None) -> list:
   """The data sets behind task or data set names (all when `names` is empty), in table order."""
+  releases = releases_lib.RELEASES if releases is None else releases
   if not names:
     return list(releases)
   by_name = {r.name: r for r in releases}
@@ -184,8 +185,9 @@ def _fetch_and_place(release, dest, manifest, mirror, session, keep, retries, ti
     if item.sha256 and digest != item.sha256.lower():
       os.remove(path)  # so that the next run fetches it again
       raise DownloadError(f'{release.name}: {item.filename} from {url}: sha256 {digest} is not '
-                          f'the {item.sha256} pinned in the download table; the download is '
-                          'corrupt or the release changed (removed; run again to retry)')
+                          f'the {item.sha256} pinned in xstilts_jax/data/releases.sha256; the '
+                          'download is corrupt or the release changed (removed; run again to '
+                          'retry)')
     sources[item.url] = {'size': size, 'sha256': digest}
     if item.kind == 'file':
       target = os.path.join(stage, *item.unpack.into.split('/'), item.filename)
@@ -350,8 +352,9 @@ def _size(n):
     n /= 1024
 
 
-def markdown_table(releases=releases_lib.RELEASES) -> str:
+def markdown_table(releases=None) -> str:
   """The README's table of data sets: tasks reading each, origin, licence, size."""
+  releases = releases_lib.RELEASES if releases is None else releases
   lines = ['| data set | tasks | origin | licence | size |', '|---|---|---|---|---|']
   for r in releases:
     tasks = sorted({who[0] for readers in expected_files(r).values() for who in readers})

@@ -26,11 +26,14 @@ Choices where the original source is gone or awkward:
   CCGbank   licensed (LDC2005T13): placed by hand, checked by the tool.
 
 `size` is the approximate download size (for the README and the closing table); the exact
-sizes and sha256 of what was fetched are recorded in DEST/MANIFEST.json. No entry pins a
-sha256 yet (`Download.sha256`): the tool records the hashes it saw at download.
+sizes and sha256 of what was fetched are recorded in DEST/MANIFEST.json. `releases.sha256`
+pins the sha256 of most fetched files (`Download.sha256`, by file name), as recorded by
+huggingface/datasets for the same URLs; PAN-X, ANLI v1.0, the TyDiQA dev archive,
+xquad.ru.json and Tatoeba's Telugu pair have no recorded hash and are not pinned.
 """
 
 import dataclasses
+import os
 from typing import Optional, Sequence
 
 from xstilts_jax.tasks import languages as L
@@ -105,7 +108,7 @@ _UD = ('https://lindat.mff.cuni.cz/repository/xmlui/bitstream/handle/11234/1-310
 RELEASES = (
     # The nine XTREME targets.
     Release(
-        'xnli', 'xnli', 'https://github.com/facebookresearch/XNLI', 'CC BY-NC 4.0', '0.5 GB',
+        'xnli', 'xnli', 'https://github.com/facebookresearch/XNLI', 'CC BY-NC 4.0', '0.48 GB',
         files=(Download('https://dl.fbaipublicfiles.com/XNLI/XNLI-1.0.zip', 'zip',
                         Unpack(('XNLI-1.0/*',))),
                # MNLI train in XNLI's format (what XTREME trains on) and its translations.
@@ -118,7 +121,7 @@ RELEASES = (
                         Unpack(('x-final/*',))),)),
     Release(
         'udpos', 'udpos', 'https://universaldependencies.org', 'per treebank (mostly CC BY-SA '
-        '4.0 / CC BY-NC-SA)', '0.3 GB',
+        '4.0 / CC BY-NC-SA)', '0.36 GB',
         # The treebanks of XTREME's languages only (XTREME converts only those).
         files=(Download(_UD, 'tar', Unpack(tuple(f'ud-treebanks-v2.5/UD_*/{lang}_*-ud-*.conllu'
                                                  for lang in L.UDPOS))),),
@@ -154,7 +157,7 @@ RELEASES = (
                     for lang in L.BUCC for part in ('sample', 'training'))),
     Release(
         'tatoeba', 'tatoeba', 'https://github.com/facebookresearch/LASER/tree/main/data/tatoeba/v1',
-        'CC BY 2.0 FR', '6 MB',
+        'CC BY 2.0 FR', '3 MB',
         files=tuple(Download(f'{_LASER}/tatoeba.{code}-eng.{ext}')
                     for code in (L.TATOEBA_ISO3[lang] for lang in L.TATOEBA)
                     for ext in (code, 'eng'))),
@@ -181,11 +184,11 @@ RELEASES = (
         files=(Download('https://dl.fbaipublicfiles.com/anli/anli_v1.0.zip', 'zip',
                         Unpack(('anli_v1.0/*',))),)),
     Release(
-        'hellaswag', 'hellaswag', 'https://rowanzellers.com/hellaswag/', 'MIT', '59 MB',
+        'hellaswag', 'hellaswag', 'https://rowanzellers.com/hellaswag/', 'MIT', '60 MB',
         files=tuple(Download(f'https://raw.githubusercontent.com/rowanz/hellaswag/master/data/'
                              f'hellaswag_{split}.jsonl') for split in ('train', 'val'))),
     Release(
-        'cosmosqa', 'cosmosqa', 'https://wilburone.github.io/cosmos/', 'CC BY 4.0', '20 MB',
+        'cosmosqa', 'cosmosqa', 'https://wilburone.github.io/cosmos/', 'CC BY 4.0', '19 MB',
         files=tuple(Download(f'https://raw.githubusercontent.com/wilburOne/cosmosqa/master/data/'
                              f'{split}.csv') for split in ('train', 'valid'))),
     Release(
@@ -206,3 +209,29 @@ RELEASES = (
                'decompressed CC-100 <lang>.txt.xz fits as is), or use the hub source '
                '(--config.data.source=hub: Wikipedia)'),
 )
+
+
+def read_pins(path=os.path.join(os.path.dirname(__file__), 'releases.sha256')) -> dict:
+  """{file name: sha256} from a `sha256sum` file (`<hash>  <name>` lines, # comments)."""
+  pins = {}
+  with open(path, encoding='utf-8') as f:
+    for lineno, line in enumerate(f, 1):
+      if not line.strip() or line.startswith('#'):
+        continue
+      digest, _, name = line.rstrip('\n').partition('  ')
+      if len(digest) != 64 or not name or name in pins:
+        raise ValueError(f'{path}:{lineno}: expected "<sha256>  <file name>" once per file, '
+                         f'got {line.strip()[:80]!r}')
+      pins[name] = digest
+  return pins
+
+
+def pinned(releases, pins) -> tuple:
+  """`releases` with `Download.sha256` set from `pins` (by file name)."""
+  return tuple(dataclasses.replace(r, files=tuple(
+      dataclasses.replace(d, sha256=pins.get(d.filename, d.sha256)) for d in r.files))
+      for r in releases)
+
+
+PINS = read_pins()
+RELEASES = pinned(RELEASES, PINS)
