@@ -1,16 +1,21 @@
-"""A loopback HTTP file server for download tests: Range requests, a request log, responses
-cut midway, 404s, and a switch to ignore Range (as some servers do).
+"""A loopback HTTP file server for download tests: Range requests (with ETags and If-Range), a
+request log, responses cut midway, 404s, and a switch to ignore Range (as some servers do).
 
 Binds 127.0.0.1 on a free port; every socket has a timeout, so nothing waits forever; `stop()`
 shuts it down. Files are served from `files` ({url path: bytes}).
 """
 
+import hashlib
 import http.server
 import re
 import threading
 import urllib.parse
 
 SOCKET_TIMEOUT = 10
+
+
+def etag_of(body: bytes) -> str:
+  return f'"{hashlib.sha256(body).hexdigest()[:16]}"'
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -23,6 +28,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     path = urllib.parse.urlsplit(self.path).path
     asked = self.headers.get('Range')
     server.requests.append((path, asked))
+    server.if_ranges.append(self.headers.get('If-Range'))
     body = server.files.get(path)
     if body is None:
       self.send_response(404)
@@ -30,8 +36,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
       self.end_headers()
       return
     start = 0
+    etag = etag_of(body)
     match = re.fullmatch(r'bytes=(\d+)-', asked or '')
-    if match and path not in server.ignore_range:
+    if_range = self.headers.get('If-Range')
+    if match and path not in server.ignore_range and if_range in (None, etag):
       start = int(match.group(1))
       if start >= len(body):
         self.send_response(416)
@@ -44,6 +52,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     else:
       self.send_response(200)
     payload = body[start:]
+    self.send_header('ETag', etag)
     self.send_header('Content-Length', str(len(payload)))
     self.end_headers()
     if path in server.cut:  # send the first N bytes, then drop the connection
@@ -64,6 +73,7 @@ class LoopbackServer(http.server.ThreadingHTTPServer):
     super().__init__(('127.0.0.1', 0), _Handler)
     self.files = {}          # url path -> bytes
     self.requests = []       # (url path, Range header or None), in order
+    self.if_ranges = []      # the If-Range header of each request (None when absent)
     self.cut = {}            # url path -> bytes sent before the next response is cut
     self.ignore_range = set()
     self._thread = threading.Thread(target=self.serve_forever, kwargs={'poll_interval': 0.05},
@@ -76,6 +86,7 @@ class LoopbackServer(http.server.ThreadingHTTPServer):
 
   def reset(self):
     self.requests.clear()
+    self.if_ranges.clear()
     self.cut.clear()
     self.ignore_range.clear()
 

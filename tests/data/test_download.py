@@ -159,6 +159,26 @@ def test_an_interrupted_download_resumes_with_a_range_request(fresh, tmp_path):
       load_examples('squad_v1', 'train', source='local')
 
 
+def test_a_file_changed_on_the_server_is_fetched_whole_not_spliced(fresh, tmp_path):
+  """The resumed request carries If-Range with the first response's ETag; the server's file
+  changed meanwhile, so it answers with the whole new file, which replaces the old part."""
+  dest = str(tmp_path)
+  url = 'https://raw.githubusercontent.com/wilburOne/cosmosqa/master/data/train.csv'
+  fresh.cut[_path(url)] = len(ORIGINALS[url]) // 2
+  assert _get(dest, ['cosmosqa'], fresh)['cosmosqa']['state'] == 'error'
+  changed = ORIGINALS[url].replace(b'rain', b'snow')
+  assert changed != ORIGINALS[url]
+  fresh.files[_path(url)] = changed
+  fresh.requests.clear()
+  fresh.if_ranges.clear()
+  assert _get(dest, ['cosmosqa'], fresh)['cosmosqa']['state'] == 'downloaded'
+  assert fresh.requests[0] == (_path(url), f'bytes={len(ORIGINALS[url]) // 2}-')
+  assert fresh.if_ranges[0] == loopback_server.etag_of(ORIGINALS[url])
+  with open(os.path.join(dest, 'cosmosqa', 'train.csv'), 'rb') as f:
+    assert f.read() == changed
+  assert not os.path.exists(os.path.join(dest, download.PARTIAL))  # validator removed too
+
+
 def test_within_one_run_a_retry_resumes(fresh, tmp_path):
   url = 'https://dl.fbaipublicfiles.com/anli/anli_v1.0.zip'
   fresh.cut[_path(url)] = 1000

@@ -1,8 +1,10 @@
 """Resumable HTTP downloads: a file grows in `<path>.part` and is renamed when complete.
 
 An interrupted download continues where it stopped with an HTTP Range request; a server that
-ignores Range (answers 200 with the whole body) restarts it cleanly. Every failure is one
-line naming the data set (`label`) and the URL.
+ignores Range (answers 200 with the whole body) restarts it cleanly. The first response's
+validator (a strong ETag, else Last-Modified) is kept in `<path>.part.validator` and sent as
+If-Range, so a file that changed on the server since is fetched whole again instead of being
+spliced. Every failure is one line naming the data set (`label`) and the URL.
 """
 
 import os
@@ -39,13 +41,20 @@ def fetch(url: str, path: str, *, label: str, session: Optional[requests.Session
       if attempt == retries:
         raise FetchError(f'{label}: {url}: {e}; run again to resume') from None
   os.replace(part, path)
+  if os.path.exists(part + '.validator'):
+    os.remove(part + '.validator')
   return path
 
 
 def _fetch_once(session, url, part, label, timeout, progress):
   have = os.path.getsize(part) if os.path.exists(part) else 0
   # identity: byte counts and ranges must be of the file itself, not of a gzip encoding.
-  headers = {'Accept-Encoding': 'identity', **({'Range': f'bytes={have}-'} if have else {})}
+  headers = {'Accept-Encoding': 'identity'}
+  if have:
+    headers['Range'] = f'bytes={have}-'
+    validator = _read_validator(part)
+    if validator:
+      headers['If-Range'] = validator
   try:
     response = session.get(url, headers=headers, stream=True, timeout=timeout)
   except requests.exceptions.ConnectionError as e:
@@ -68,9 +77,12 @@ def _fetch_once(session, url, part, label, timeout, progress):
                            'starting over')
       mode = 'ab'
     elif response.status_code == 200:
-      mode, have = 'wb', 0  # a server that ignores Range sends it all: start over
+      # The whole file: a fresh start, a server that ignores Range, or a file that changed
+      # since the part was fetched (If-Range): start over.
+      mode, have = 'wb', 0
       length = response.headers.get('Content-Length')
       total = int(length) if length and length.isdigit() else None
+      _write_validator(part, response.headers)
     elif response.status_code == 404:
       raise FetchError(f'{label}: {url} returned HTTP 404 Not Found (the release moved? '
                        'its entry is in xstilts_jax/data/releases.py)')
@@ -92,6 +104,21 @@ def _fetch_once(session, url, part, label, timeout, progress):
                          f'({_reason(e)})') from None
     if total is not None and got != total:
       raise _Interrupted(f'connection closed after {got:,} of {_of(total)} bytes')
+
+
+def _write_validator(part, headers):
+  etag = headers.get('ETag', '')
+  validator = etag if etag and not etag.startswith('W/') else headers.get('Last-Modified', '')
+  with open(part + '.validator', 'w', encoding='utf-8') as f:
+    f.write(validator)
+
+
+def _read_validator(part):
+  try:
+    with open(part + '.validator', encoding='utf-8') as f:
+      return f.read().strip()
+  except FileNotFoundError:
+    return ''
 
 
 def _content_range(value):
