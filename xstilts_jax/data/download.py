@@ -19,6 +19,7 @@ checks that the files their readers need are there.
 """
 
 import argparse
+import dataclasses
 import datetime
 import glob
 import hashlib
@@ -50,24 +51,41 @@ class DownloadError(Exception):
 _ERRORS = (DownloadError, fetch_lib.FetchError, unpack_lib.UnpackError)
 
 
+@dataclasses.dataclass
+class _Run:
+  dest: str
+  manifest: dict
+  mirror: str
+  session: requests.Session
+  check_only: bool
+  quick: bool
+  force: bool
+  keep_archives: bool
+  retries: int
+  timeout: float
+  progress: bool
+
+
 def download(dest: str = DEFAULT_DATA_DIR, tasks: Optional[Sequence[str]] = None, *,
              mirror: Optional[str] = None, releases=None,
-             check_only: bool = False, force: bool = False, keep_archives: bool = False,
-             retries: int = 2, timeout: float = 60, progress: bool = True) -> list:
+             check_only: bool = False, quick: bool = False, force: bool = False,
+             keep_archives: bool = False, retries: int = 2, timeout: float = 60,
+             progress: bool = True) -> list:
   """Downloads (or with `check_only`, checks) the data sets of `tasks`; one status dict per
   data set: name, folder, state ('present', 'downloaded', 'missing', 'partial', 'error'),
-  files, bytes, detail. Errors do not stop the other data sets."""
+  files, bytes, detail. Errors do not stop the other data sets. `quick` checks the sizes of
+  present files against the manifest, not their sha256 (a preflight in seconds)."""
   dest = os.path.abspath(dest)
-  mirror = mirror if mirror is not None else os.environ.get(MIRROR_ENV, '')
-  manifest = _read_manifest(dest)
-  session = requests.Session()
+  run = _Run(dest=dest, manifest=_read_manifest(dest),
+             mirror=mirror if mirror is not None else os.environ.get(MIRROR_ENV, ''),
+             session=requests.Session(), check_only=check_only, quick=quick, force=force,
+             keep_archives=keep_archives, retries=retries, timeout=timeout, progress=progress)
   statuses = []
   for release in select(tasks, releases):
     status = {'name': release.name, 'folder': release.folder, 'files': 0, 'bytes': 0,
               'detail': ''}
     try:
-      status.update(_one(release, dest, manifest, mirror, session, check_only, force,
-                         keep_archives, retries, timeout, progress))
+      status.update(_one(release, run))
     except _ERRORS as e:
       status.update(state='error', detail=str(e))
       print(f'error: {e}', file=sys.stderr)
@@ -148,39 +166,39 @@ def _missing(release, root) -> list:
   return out
 
 
-def _one(release, dest, manifest, mirror, session, check_only, force, keep, retries, timeout,
-         progress):
+def _one(release, run):
+  dest = run.dest
   folder = os.path.join(dest, release.folder)
   if release.manual:
     return _check_manual(release, dest)
-  entry = manifest['datasets'].get(release.name)
-  if os.path.isdir(folder) and not force:
+  entry = run.manifest['datasets'].get(release.name)
+  if os.path.isdir(folder) and not run.force:
     if entry is None:
       missing = _missing(release, folder)
       return dict(state='partial' if missing else 'present', **_disk(folder),
                   detail='not downloaded by this tool: not verified'
                          + (f'; missing {_describe(missing)}' if missing else ''))
-    return dict(state='present', **_verify(release, entry, dest), detail='verified')
-  if check_only:
+    return dict(state='present', **_verify(release, entry, dest, run.quick),
+                detail='sizes checked' if run.quick else 'verified')
+  if run.check_only:
     return dict(state='missing', detail=f'run: python -m xstilts_jax.data.download '
                                         f'--dest {dest} --tasks {release.name}')
-  return _fetch_and_place(release, dest, manifest, mirror, session, keep, retries, timeout,
-                          progress)
+  return _fetch_and_place(release, run)
 
 
-def _fetch_and_place(release, dest, manifest, mirror, session, keep, retries, timeout,
-                     progress):
+def _fetch_and_place(release, run):
+  dest, manifest = run.dest, run.manifest
   downloads = os.path.join(dest, PARTIAL, 'downloads', release.name)
   stage = os.path.join(dest, PARTIAL, 'staging', release.name)
   shutil.rmtree(stage, ignore_errors=True)  # a half-unpacked folder of an earlier run
   os.makedirs(stage)
   sources = {}
   for item in release.files:
-    url = mirrored(item.url, mirror)
+    url = mirrored(item.url, run.mirror)
     path = os.path.join(downloads, item.filename)
     if not os.path.exists(path):
-      fetch_lib.fetch(url, path, label=release.name, session=session, retries=retries,
-                      timeout=timeout, progress=progress)
+      fetch_lib.fetch(url, path, label=release.name, session=run.session, retries=run.retries,
+                      timeout=run.timeout, progress=run.progress)
     size, digest = _hash(path)
     if item.sha256 and digest != item.sha256.lower():
       os.remove(path)  # so that the next run fetches it again
@@ -220,14 +238,14 @@ def _fetch_and_place(release, dest, manifest, mirror, session, keep, retries, ti
   _write_manifest(dest, manifest)
   os.makedirs(os.path.dirname(folder), exist_ok=True)
   os.rename(stage, folder)
-  if not keep:
+  if not run.keep_archives:
     shutil.rmtree(downloads, ignore_errors=True)
   return dict(state='downloaded', files=len(files),
               bytes=sum(f['size'] for f in files.values()), detail='verified')
 
 
-def _verify(release, entry, dest) -> dict:
-  """Size and sha256 of every file the manifest recorded for `release`."""
+def _verify(release, entry, dest, quick=False) -> dict:
+  """Size and sha256 (`quick`: size only) of every file the manifest recorded."""
   problems, total = [], 0
   for relative, want in entry['files'].items():
     path = os.path.join(dest, *relative.split('/'))
@@ -235,9 +253,9 @@ def _verify(release, entry, dest) -> dict:
       problems.append(f'{relative} is missing')
       continue
     size, digest = (os.path.getsize(path), None)
-    if size == want['size']:
+    if size == want['size'] and not quick:
       size, digest = _hash(path)
-    if size != want['size'] or digest != want['sha256']:
+    if size != want['size'] or (not quick and digest != want['sha256']):
       what = f'size {size:,} (recorded {want["size"]:,})' if size != want['size'] \
           else f'sha256 {digest[:12]}... (recorded {want["sha256"][:12]}...)'
       problems.append(f'{relative} changed after download: {what}')
@@ -385,6 +403,8 @@ def main(argv=None) -> int:
   parser.add_argument('--tasks', nargs='*', default=None,
                       help='task or data set names, space or comma separated (default: all)')
   parser.add_argument('--check', action='store_true', help='verify only, download nothing')
+  parser.add_argument('--quick', action='store_true',
+                      help='check the sizes of present files, not their sha256')
   parser.add_argument('--force', action='store_true',
                       help='download again even where a folder exists (replaced when complete)')
   parser.add_argument('--mirror', default=None,
@@ -398,6 +418,7 @@ def main(argv=None) -> int:
   names = [n for item in args.tasks or () for n in item.split(',') if n]
   try:
     statuses = download(args.dest, names, mirror=args.mirror, check_only=args.check,
+                        quick=args.quick,
                         force=args.force, keep_archives=args.keep_archives,
                         retries=args.retries, progress=not args.no_progress)
   except DownloadError as e:
