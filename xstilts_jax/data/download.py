@@ -2,6 +2,7 @@
 
   python -m xstilts_jax.data.download --dest DIR [--tasks xnli squad_v1 ...]
   xstilts-download --check        # verify what is there, download nothing
+  xstilts-download --check --quick   # sizes only (no sha256), for a preflight
 
 Each data set (`releases.RELEASES`) is fetched to DEST/.partial/downloads/ (resumable, see
 `fetch.py`), checked against the sha256 its entry may pin, unpacked into a staging folder
@@ -9,7 +10,7 @@ DEST/.partial/staging/<name>/, checked for every file the registry's tasks will 
 into DEST/MANIFEST.json, and only then renamed to its folder under DEST: a task's folder
 exists complete or not at all, so a reader never meets half a download. Every later run
 checks the size and sha256 of each recorded file again. A folder that is already there but
-was not written by this tool is left alone (reported 'present, not verified').
+was not written by this tool is left alone (reported as not verified).
 
 `--tasks` takes task names of the registry (`xquad` needs the `xquad` and `squad` data sets)
 or data set names; default: all. `--mirror URL` (or $XSTILTS_DOWNLOAD_MIRROR) fetches every
