@@ -1,1 +1,2 @@
-"""Featurizers per format, batching, multi-task mixing, MLM masking, host sharding."""
+"""Featurizers per format, batching, multi-task mixing, MLM masking, host sharding; the
+downloader of the raw releases (`download.py`)."""
