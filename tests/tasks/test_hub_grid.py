@@ -117,7 +117,7 @@ def test_every_cell_reads_its_intermediate_data_from_the_hub(grid_hub):
 
 def test_every_target_read_comes_from_the_hub(grid_hub):
   hub_dir, _, needed = grid_hub
-  targets = {_names(c.targets).__str__() for c in _cells().values()}
+  targets = {tuple(_names(c.targets)) for c in _cells().values()}
   assert len(targets) == 1  # every cell evaluates the same nine targets
   target_reads = sorted(r for r in needed if registry.get_task(r[0]).xtreme_name)
   assert {r[0] for r in target_reads} == set(_names(GRID['get_config']('mnli,0').targets))

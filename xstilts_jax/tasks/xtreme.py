@@ -112,7 +112,8 @@ register(Task(
                **{s: f'udpos/ud-treebanks-v2.5/UD_*/{{lang}}_*-ud-{s}.conllu' for s in ('dev', 'test')}}),
     hub=HubSource(
         path='google/xtreme', name='udpos.{code}',
-        splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.udpos, revision=XTREME_REVISION,
+        splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.udpos,
+        revision=XTREME_REVISION,
         note='The hub copy keeps the split syntactic words of multi-word tokens (zu + dem, not '
              "'zum'), so its words and tags differ from XTREME's fused-form conversion; scores "
              'are not comparable. Use the local UD v2.5 source for XTREME numbers.'),
@@ -127,7 +128,8 @@ register(Task(
                **{s: f'panx/panx_dataset/{{lang}}-{s}' for s in ('dev', 'test')}}),
     hub=HubSource(
         path='google/xtreme', name='PAN-X.{lang}',
-        splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.panx, revision=XTREME_REVISION,
+        splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.panx,
+        revision=XTREME_REVISION,
         note="XTREME's balanced train/dev/test splits of WikiANN (Rahimi et al.), as local."),
 ))
 
