@@ -56,13 +56,15 @@ _CCG_LABELS = 'ccg/labels.txt'
 _AUTO = 'ccg/ccgbank/data/AUTO'
 _CHOICES4 = ('0', '1', '2', '3')  # multiple choice: labels name the choices, in order
 
-# Hub commits the registry reads (full shas; see the module docstring for how each was chosen).
+# Hub commits the registry reads: full shas as public projects pin them for these data sets
+# (taken from their code; not re-checked against the hub, which this project's CI cannot reach).
 GLUE_REVISION = 'bcdcba79d07bc864c1c254ccfcedcce55bcc9a8c'
 SNLI_REVISION = 'cdb5c3d5eed6ead6e5a341c8e56e669bb666725b'
 ANLI_REVISION = '8e4813d81f46d313dac7892e1c28076917cfcdf9'
 SQUAD_REVISION = '7b6d24c440a36b6815f21b70d25016731768db1f'
 SQUAD_V2_REVISION = '3ffb306f725f7d2ce8394bc1873b24868140c412'
-HELLASWAG_REVISION = '5715a1824027f661f3b09c2ccfa4d556bb520b06'  # head of refs/pr/7 (Parquet)
+# Rowan/hellaswag: head of the Parquet-conversion pull request (also reachable as 'refs/pr/7').
+HELLASWAG_REVISION = '5715a1824027f661f3b09c2ccfa4d556bb520b06'
 COMMONSENSEQA_REVISION = '94630fe30dad47192a8546eb75f094926d47e155'
 COSMOSQA_REVISION = 'b6eb99cca4e2a51dd28a9a6f562534872d851639'  # github.com/wilburOne/cosmosqa
 _COSMOSQA_URL = 'https://raw.githubusercontent.com/wilburOne/cosmosqa/{revision}/data/'

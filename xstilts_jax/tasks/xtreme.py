@@ -18,7 +18,7 @@ BUCC and Tatoeba have no training split. Local layouts, relative to the data dir
   tatoeba/tatoeba.<iso3>-eng.{<iso3>,eng}
 
 Hub copies are pinned to commits: facebook/xnli, google-research-datasets/paws-x (Parquet on
-main, full shas), google/xtreme (Parquet on main; no commit sha could be verified offline,
+main; full shas as public projects pin them), google/xtreme (Parquet on main; no commit sha could be verified offline,
 so it reads 'main': pin it with `XTREME_REVISION` once known). On the hub XQuAD and MLQA
 train on rajpurkar/squad (SQuAD v1.1, the squad_v1 task's copy), as XTREME does; XQuAD's dev
 split is SQuAD v1.1 dev as locally.
