@@ -73,7 +73,7 @@ def get_config():
   c.data = ml_collections.ConfigDict()
   c.data.source = 'hub'             # 'hub' or 'local'
   c.data.data_dir = ''              # local: XTREME raw layout; '' = the shipped fixtures
-  c.data.hub_dir = ''               # tests: a dataset saved with save_to_disk
+  c.data.hub_dir = ''               # hub: saved copies, DIR/<hub path>/<config or default>
 
   c.parallel = ml_collections.ConfigDict()
   c.parallel.mesh_shape = (-1, 1, 1)   # -1: all remaining devices

@@ -90,28 +90,34 @@ def _wiki(article_id, body):
   return {'id': article_id, 'url': f'https://x/{article_id}', 'title': 't', 'text': body}
 
 
-def _save(path, rows):
-  datasets.DatasetDict({'train': datasets.Dataset.from_list(rows)}).save_to_disk(str(path))
+def _save(hub_dir, lang, rows):
+  # Where hub_dir keeps wikimedia/wikipedia config 20231101.<lang>.
+  path = os.path.join(hub_dir, 'wikimedia', 'wikipedia', f'20231101.{lang}')
+  datasets.DatasetDict({'train': datasets.Dataset.from_list(rows)}).save_to_disk(path)
+  return path
 
 
 def test_hub_layout(tmp_path):
   de = _lines(os.path.join(FIXTURES_DIR, 'mlm', 'train', 'de.txt'))
   zh = _lines(os.path.join(FIXTURES_DIR, 'mlm', 'train', 'zh.txt'))
-  _save(tmp_path / 'de', [_wiki('12', de[0] + '\n\n' + de[1]), _wiki('13', '  \n'),
-                          _wiki('15', de[2])])
-  _save(tmp_path / 'zh', [_wiki('7', zh[0])])
+  de_path = _save(str(tmp_path), 'de', [_wiki('12', de[0] + '\n\n' + de[1]),
+                                        _wiki('13', '  \n'), _wiki('15', de[2])])
+  _save(str(tmp_path), 'zh', [_wiki('7', zh[0])])
   skipped = {}
-  rows = datasets.load_from_disk(str(tmp_path / 'de'))['train']
+  rows = datasets.load_from_disk(de_path)['train']
   assert len(mlm.wikipedia_rows(rows, lang='de', split='train', skipped=skipped)) == 2
   assert skipped == {'empty_article': 1}
-  examples = load_examples('mlm', 'train', 'de', source='hub', hub_dir=str(tmp_path / 'de'))
+  examples = load_examples('mlm', 'train', 'de', source='hub', hub_dir=str(tmp_path))
   assert [(e.guid, e.text) for e in examples] == [('de:12', de[0] + '\n\n' + de[1]),
                                                   ('de:15', de[2])]
-  both = mlm.load_multilingual('train', ['de', 'zh'], source='hub',
-                               hub_dir=str(tmp_path / '{lang}'))
+  both = mlm.load_multilingual('train', ['de', 'zh'], source='hub', hub_dir=str(tmp_path))
   assert [e.guid for e in both] == ['de:12', 'de:15', 'zh:7']
+  # max_per_language: the first N rows of each saved copy (the hub streams them).
+  assert [e.guid for e in mlm.load_multilingual('train', ['de', 'zh'], max_per_language=1,
+                                                source='hub', hub_dir=str(tmp_path))] == [
+      'de:12', 'zh:7']
   with pytest.raises(ValueError, match="no hub split for 'dev'"):
-    load_examples('mlm', 'dev', 'de', source='hub', hub_dir=str(tmp_path / 'de'))
+    load_examples('mlm', 'dev', 'de', source='hub', hub_dir=str(tmp_path))
 
 
 def _normalised(s):

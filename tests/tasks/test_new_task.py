@@ -104,8 +104,9 @@ def test_xcopa_hub_layout(xcopa, tmp_path):
   import datasets  # a runtime dependency: never skipped
   task, _ = xcopa
   rows = [_record(i, row) for i, row in enumerate(ROWS['sw'])]
+  # hub_dir layout: <hub_dir>/<hub path>/<config>, here cambridgeltl/xcopa config 'sw'.
   datasets.DatasetDict({'test': datasets.Dataset.from_list(rows)}).save_to_disk(
-      str(tmp_path / 'hub'))
+      str(tmp_path / 'hub' / 'cambridgeltl' / 'xcopa' / 'sw'))
   ex, = load_examples(task, 'test', 'sw', source='hub', hub_dir=str(tmp_path / 'hub'))
   assert ex.choices == ROWS['sw'][0][1:3] and ex.label == 0
 

@@ -187,9 +187,9 @@ def test_malformed_tsv_line(tmp_path):
      'udpos', 'ru', 'test', r"ru_gsd-ud-test.conllu: sentence at line \d+: unknown UPOS tag 'NOUNY'"),
     ('udpos/ud-treebanks-v2.5/UD_Russian-GSD/ru_gsd-ud-test.conllu', '\tdep\t_\t_\n', '\tdep\t_\n',
      'udpos', 'ru', 'test', r'ru_gsd-ud-test.conllu:\d+: 9 tab-separated columns; expected 10'),
-    ('xquad/xquad.de.json', '"answer_start": 26', '"answer_start": 25', 'xquad', 'de', 'test',
-     r"xquad.de.json: question '\w+' answer 0: text 'um acht Uhr' is not at answer_start 25; "
-     r"the context there reads ' um acht Uh'"),
+    # (a misaligned answer_start is repaired and counted: tests/tasks/test_hub_grid.py)
+    ('xquad/xquad.de.json', '"answer_start": 26', '"answer_start": "26"', 'xquad', 'de',
+     'test', r"xquad.de.json: question '\w+' answer 0.answer_start is str; expected"),
     ('xquad/xquad.ru.json', '"version"', '"version', 'xquad', 'ru', 'test',
      r'xquad.ru.json: malformed JSON at line 2'),
     ('bucc2018/fr-en.sample.gold', 'fr-', 'fr-9', 'bucc2018', 'fr', 'dev',

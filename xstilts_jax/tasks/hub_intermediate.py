@@ -9,7 +9,8 @@ names the data set and row in its errors. Column layouts:
   rajpurkar/squad, rajpurkar/squad_v2: id, title, context, question,
       answers {text: [...], answer_start: [...]} (empty lists = no answer, v2 only)
   Rowan/hellaswag: ind, ctx_a, ctx_b, endings (4), label (a string '0'..'3')
-  allenai/cosmos_qa: id, context, question, answer0..answer3, label (int)
+  Cosmos QA release CSV (the columns allenai/cosmos_qa also has): id, context, question,
+      answer0..answer3, label (int)
   tau/commonsense_qa: id, question, choices {label: [A..E], text: [...]}, answerKey
 
 Hub NLI labels are mapped by name to our order (0 contradiction, 1 entailment, 2 neutral).
@@ -17,11 +18,10 @@ Rows without a gold label (-1) are skipped, counted in `skipped` and logged, as 
 readers do.
 """
 
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
-from xstilts_jax.tasks.examples import (Answer, ClassificationExample, MultipleChoiceExample,
-                                        QAExample)
-from xstilts_jax.tasks.readers import rawfiles
+from xstilts_jax.tasks.examples import ClassificationExample, MultipleChoiceExample, QAExample
+from xstilts_jax.tasks.readers import rawfiles, squad
 from xstilts_jax.tasks.readers.commonsenseqa import CHOICE_LABELS
 from xstilts_jax.tasks.readers.nli import NLI_LABELS
 
@@ -66,26 +66,36 @@ def qqp_rows(rows: Iterable[dict], lang: Optional[str] = None,
 
 
 def squad_rows(rows: Iterable[dict], lang: Optional[str] = None, split: Optional[str] = None,
-               *, version: int = 1) -> list:
-  """SQuAD rows; every answer's text must sit at its answer_start, as in the JSON reader."""
-  hub_id = 'rajpurkar/squad' if version == 1 else 'rajpurkar/squad_v2'
-  examples = []
+               *, version: int = 1, hub_id: Optional[str] = None,
+               keep_id: Optional[Callable[[str], bool]] = None,
+               skipped: Optional[dict] = None) -> list:
+  """SQuAD-layout rows (rajpurkar/squad, squad_v2, google/xtreme XQuAD / MLQA / tydiqa).
+
+  Every answer is checked against answer_start as the JSON reader does (`squad.check_answers`:
+  a misaligned one moves to the nearest occurrence of its text, a missing one is dropped;
+  counted and logged per split). `keep_id(qid)` selects questions (TyDiQA's languages).
+  """
+  hub_id = hub_id or ('rajpurkar/squad' if version == 1 else 'rajpurkar/squad_v2')
+  where = ' '.join(str(w) for w in (hub_id, lang, split) if w)
+  examples, counts = [], {}
   for i, row in enumerate(rows):
+    qid = str(row.get('id'))
+    if keep_id is not None and not keep_id(qid):
+      continue
     context = _str(row, 'context', hub_id, split, i)
-    texts, starts = row['answers']['text'], row['answers']['answer_start']
+    answers = row.get('answers') or {}
+    texts, starts = list(answers.get('text', [])), list(answers.get('answer_start', []))
     if len(texts) != len(starts) or (not texts and version == 1):
-      raise ValueError(f'{hub_id} {split} row {i} (id {row["id"]}): {len(texts)} answer texts, '
+      raise ValueError(f'{where} row {i} (id {qid}): {len(texts)} answer texts, '
                        f'{len(starts)} starts; expected equal counts'
                        + (', at least one' if version == 1 else ''))
-    answers = []
-    for text, start in zip(texts, starts):
-      if context[start:start + len(text)] != text:
-        raise ValueError(f'{hub_id} {split} row {i} (id {row["id"]}): answer {text!r} is not '
-                         f'at answer_start {start}')
-      answers.append(Answer(text=text, answer_start=start))
+    checked = squad.check_answers(context, zip(texts, starts), counts)
+    if texts and not checked:
+      continue  # no answer of this question is in its context: counted, dropped
     examples.append(QAExample(
-        guid=str(row['id']), question=_str(row, 'question', hub_id, split, i), context=context,
-        answers=tuple(answers), is_impossible=not answers))
+        guid=qid, question=_str(row, 'question', hub_id, split, i), context=context,
+        answers=checked, is_impossible=not texts))
+  squad.report_answers(where, counts, len(examples), skipped)
   return examples
 
 
@@ -110,7 +120,7 @@ def hellaswag_rows(rows: Iterable[dict], lang: Optional[str] = None,
 
 def cosmosqa_rows(rows: Iterable[dict], lang: Optional[str] = None,
                   split: Optional[str] = None) -> list:
-  hub_id = 'allenai/cosmos_qa'
+  hub_id = 'Cosmos QA'
   examples = []
   for i, row in enumerate(rows):
     label = _int(row, 'label', hub_id, split, i)
@@ -144,7 +154,7 @@ def commonsenseqa_rows(rows: Iterable[dict], lang: Optional[str] = None,
 
 def _check_label_names(rows, expected, hub_id, split):
   # A hub copy with another label order would silently swap classes: check the ClassLabel.
-  feature = getattr(rows, 'features', {}).get('label')
+  feature = (getattr(rows, 'features', None) or {}).get('label')
   names = getattr(feature, 'names', None)
   if names is not None and tuple(names) != tuple(expected):
     raise ValueError(f'{hub_id} {split}: label names {names}; expected {list(expected)}')

@@ -6,15 +6,15 @@ through the dataset's `ClassLabel` features where present, so a different hub la
 cannot silently permute labels.
 """
 
-from xstilts_jax.tasks import languages
-from xstilts_jax.tasks.examples import ClassificationExample, QAExample, RetrievalCorpus, TaggingExample
-from xstilts_jax.tasks.readers import conllu, panx as panx_reader, squad, tatoeba as tatoeba_reader
+from xstilts_jax.tasks import hub_intermediate, languages
+from xstilts_jax.tasks.examples import ClassificationExample, RetrievalCorpus, TaggingExample
+from xstilts_jax.tasks.readers import conllu, panx as panx_reader, tatoeba as tatoeba_reader
 from xstilts_jax.tasks.readers import xnli as xnli_reader
 
 
 def _names(rows, column, default):
   """Label names of a ClassLabel (or Sequence(ClassLabel)) column, else the documented default."""
-  feature = getattr(rows, 'features', {}).get(column) if hasattr(rows, 'features') else None
+  feature = (getattr(rows, 'features', None) or {}).get(column)
   feature = getattr(feature, 'feature', feature)
   return list(getattr(feature, 'names', None) or default)
 
@@ -69,21 +69,9 @@ def panx(rows, lang, split=None):
 
 
 def squad_rows(rows, lang, split=None, keep_id=None):
-  """google/xtreme XQuAD / MLQA / tydiqa: id, context, question, answers{text, answer_start}."""
-  out = []
-  for i, r in enumerate(rows):
-    qid = str(r['id'])
-    if keep_id is not None and not keep_id(qid):
-      continue
-    texts, starts = r['answers']['text'], r['answers']['answer_start']
-    where = f'hub {lang} {split} row {i}'
-    if len(texts) != len(starts) or not texts:
-      raise ValueError(f'{where}: question {qid!r} has {len(texts)} answer texts and '
-                       f'{len(starts)} starts; expected as many, at least one')
-    answers = tuple(squad._answer({'text': t, 'answer_start': s}, r['context'], where, qid, k)
-                    for k, (t, s) in enumerate(zip(texts, starts)))
-    out.append(QAExample(qid, r['question'], r['context'], answers))
-  return out
+  """google/xtreme XQuAD / MLQA / tydiqa: id, context, question, answers{text, answer_start};
+  answers checked (and repaired or dropped, counted) as in `hub_intermediate.squad_rows`."""
+  return hub_intermediate.squad_rows(rows, lang, split, hub_id='google/xtreme', keep_id=keep_id)
 
 
 def tydiqa(rows, lang, split=None):

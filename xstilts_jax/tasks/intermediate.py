@@ -19,17 +19,26 @@ data set downloads:
 Unlabelled test splits (GLUE, HellaSwag, Cosmos QA, CommonsenseQA) are not registered.
 
 ANLI+ (`anli_plus`) is a composite: `parts` = anli_r1, anli_r2, anli_r3, mnli, snli, all
-trained through the one head `nli` (`head`). A multi-task run loads each part on its own
-(any source) and routes it to the composite's head; `load_examples('anli_plus', split)` on
-local files is the concatenation of the parts in that order, guids prefixed with the part.
-The hub has no single ANLI+ data set, so the composite has no hub source.
+trained through the one head `nli` (`head`). `load_examples('anli_plus', split)` is the
+concatenation of the parts in that order, guids prefixed with the part, from either source:
+the hub has no single ANLI+ data set, so the hub path reads each part's copy
+(facebook/anli, nyu-mll/glue mnli, stanfordnlp/snli; `load.hub_refs` lists them).
+
+Hub copies (`datasets` >= 4 reads no loading scripts), each pinned to a commit:
+nyu-mll/glue, stanfordnlp/snli, facebook/anli, rajpurkar/squad(_v2), tau/commonsense_qa are
+Parquet on their main branch. Rowan/hellaswag's main branch is still a loading script: we
+read the Parquet conversion of its pull request #7 (refs/pr/7, same rows and columns).
+allenai/cosmos_qa is a loading script with no Parquet conversion on its main branch, so the
+hub path reads the authors' release CSVs (wilburOne/cosmosqa on GitHub, pinned commit) with
+`datasets`' csv builder: the same columns the script produced. CCGbank is licensed (LDC):
+`ccg` has no hub copy, and the hub path stops with a message saying what to set instead.
 
 Skipped records: SNLI / MNLI pairs without a gold label are dropped, counted and logged
 per file (see `readers/rawfiles.py`).
 
 CCG labels: `Task.labels` of `ccg` is the fixture's supertag list; for real CCGbank
 `load.resolve_task(task, data_dir)` reads `<data_dir>/ccg/labels.txt` (`labels_file`; 1,363
-tags in the paper's setup). CCGbank is licensed (LDC): there is no hub source.
+tags in the paper's setup).
 """
 
 import dataclasses
@@ -47,20 +56,38 @@ _CCG_LABELS = 'ccg/labels.txt'
 _AUTO = 'ccg/ccgbank/data/AUTO'
 _CHOICES4 = ('0', '1', '2', '3')  # multiple choice: labels name the choices, in order
 
+# Hub commits the registry reads: full shas as public projects pin them for these data sets
+# (taken from their code; not re-checked against the hub, which this project's CI cannot reach).
+GLUE_REVISION = 'bcdcba79d07bc864c1c254ccfcedcce55bcc9a8c'
+SNLI_REVISION = 'cdb5c3d5eed6ead6e5a341c8e56e669bb666725b'
+ANLI_REVISION = '8e4813d81f46d313dac7892e1c28076917cfcdf9'
+SQUAD_REVISION = '7b6d24c440a36b6815f21b70d25016731768db1f'
+SQUAD_V2_REVISION = '3ffb306f725f7d2ce8394bc1873b24868140c412'
+# Rowan/hellaswag: head of the Parquet-conversion pull request (also reachable as 'refs/pr/7').
+HELLASWAG_REVISION = '5715a1824027f661f3b09c2ccfa4d556bb520b06'
+COMMONSENSEQA_REVISION = '94630fe30dad47192a8546eb75f094926d47e155'
+COSMOSQA_REVISION = 'b6eb99cca4e2a51dd28a9a6f562534872d851639'  # github.com/wilburOne/cosmosqa
+_COSMOSQA_URL = 'https://raw.githubusercontent.com/wilburOne/cosmosqa/{revision}/data/'
+
+# SQuAD v1.1 on the hub: the squad_v1 task, and XQuAD / MLQA training (xtreme.py).
+SQUAD_V1_HUB = HubSource('rajpurkar/squad', None, {'train': 'train', 'dev': 'validation'},
+                         functools.partial(hub.squad_rows, version=1), revision=SQUAD_REVISION)
+
 MNLI = register(Task(
     name='mnli', format='classification', metric='accuracy', labels=NLI_LABELS,
     splits=('train', 'dev'),
     local=LocalSource(glue.read_mnli, {'train': 'glue/MNLI/train.tsv',
                                        'dev': 'glue/MNLI/dev_matched.tsv'}),
     hub=HubSource('nyu-mll/glue', 'mnli', {'train': 'train', 'dev': 'validation_matched'},
-                  functools.partial(hub.nli_rows, hub_id='nyu-mll/glue mnli', guid='idx'))))
+                  functools.partial(hub.nli_rows, hub_id='nyu-mll/glue mnli', guid='idx'),
+                  revision=GLUE_REVISION)))
 
 QQP = register(Task(
     name='qqp', format='classification', metric='accuracy', labels=glue.QQP_LABELS,
     splits=('train', 'dev'),
     local=LocalSource(glue.read_qqp, {'train': 'glue/QQP/train.tsv', 'dev': 'glue/QQP/dev.tsv'}),
     hub=HubSource('nyu-mll/glue', 'qqp', {'train': 'train', 'dev': 'validation'},
-                  hub.qqp_rows)))
+                  hub.qqp_rows, revision=GLUE_REVISION)))
 
 SNLI = register(Task(
     name='snli', format='classification', metric='accuracy', labels=NLI_LABELS,
@@ -68,7 +95,8 @@ SNLI = register(Task(
                                        for s in ('train', 'dev', 'test')}),
     hub=HubSource('stanfordnlp/snli', None,
                   {'train': 'train', 'dev': 'validation', 'test': 'test'},
-                  functools.partial(hub.nli_rows, hub_id='stanfordnlp/snli', guid=''))))
+                  functools.partial(hub.nli_rows, hub_id='stanfordnlp/snli', guid=''),
+                  revision=SNLI_REVISION)))
 
 ANLI_ROUNDS = tuple(
     register(Task(
@@ -78,7 +106,7 @@ ANLI_ROUNDS = tuple(
         hub=HubSource('facebook/anli', None,
                       {s: f'{s}_r{r}' for s in ('train', 'dev', 'test')},
                       functools.partial(hub.nli_rows, hub_id='facebook/anli', guid='uid'),
-                      note='the legacy id `anli` holds the same data')))
+                      revision=ANLI_REVISION)))
     for r in (1, 2, 3))
 
 
@@ -107,8 +135,7 @@ SQUAD_V1 = register(Task(
     max_seq_length=384,
     local=LocalSource(squad.read_squad, {'train': 'squad/train-v1.1.json',
                                          'dev': 'squad/dev-v1.1.json'}, {'version': 1}),
-    hub=HubSource('rajpurkar/squad', None, {'train': 'train', 'dev': 'validation'},
-                  functools.partial(hub.squad_rows, version=1))))
+    hub=SQUAD_V1_HUB))
 
 SQUAD_V2 = register(Task(
     name='squad_v2', format='span_qa', metric='squad_v2', splits=('train', 'dev'),
@@ -116,7 +143,7 @@ SQUAD_V2 = register(Task(
     local=LocalSource(squad.read_squad, {'train': 'squad/train-v2.0.json',
                                          'dev': 'squad/dev-v2.0.json'}, {'version': 2}),
     hub=HubSource('rajpurkar/squad_v2', None, {'train': 'train', 'dev': 'validation'},
-                  functools.partial(hub.squad_rows, version=2))))
+                  functools.partial(hub.squad_rows, version=2), revision=SQUAD_V2_REVISION)))
 
 HELLASWAG = register(Task(
     name='hellaswag', format='multiple_choice', metric='accuracy', splits=('train', 'dev'),
@@ -124,15 +151,22 @@ HELLASWAG = register(Task(
     local=LocalSource(hellaswag.read_hellaswag, {'train': 'hellaswag/hellaswag_train.jsonl',
                                                  'dev': 'hellaswag/hellaswag_val.jsonl'}),
     hub=HubSource('Rowan/hellaswag', None, {'train': 'train', 'dev': 'validation'},
-                  hub.hellaswag_rows)))
+                  hub.hellaswag_rows, revision=HELLASWAG_REVISION,
+                  note='main is a loading script (datasets >= 4 refuses it); this is the '
+                       'Parquet conversion of its pull request #7 (refs/pr/7), same rows')))
 
 COSMOSQA = register(Task(
     name='cosmosqa', format='multiple_choice', metric='accuracy', splits=('train', 'dev'),
     num_choices=4, labels=_CHOICES4,
     local=LocalSource(cosmosqa.read_cosmosqa, {'train': 'cosmosqa/train.csv',
                                                'dev': 'cosmosqa/valid.csv'}),
-    hub=HubSource('allenai/cosmos_qa', None, {'train': 'train', 'dev': 'validation'},
-                  hub.cosmosqa_rows)))
+    hub=HubSource('wilburOne/cosmosqa', None, {'train': 'train', 'dev': 'validation'},
+                  hub.cosmosqa_rows, revision=COSMOSQA_REVISION, builder='csv',
+                  data_files={'train': _COSMOSQA_URL + 'train.csv',
+                              'validation': _COSMOSQA_URL + 'valid.csv'},
+                  load_kwargs={'na_filter': False},  # an answer 'None' stays a string
+                  note='allenai/cosmos_qa is a loading script (datasets >= 4 refuses it): '
+                       "read the authors' release CSVs from GitHub instead, same columns")))
 
 COMMONSENSEQA = register(Task(
     name='commonsenseqa', format='multiple_choice', metric='accuracy', splits=('train', 'dev'),
@@ -141,12 +175,19 @@ COMMONSENSEQA = register(Task(
                       {'train': 'commonsenseqa/train_rand_split.jsonl',
                        'dev': 'commonsenseqa/dev_rand_split.jsonl'}),
     hub=HubSource('tau/commonsense_qa', None, {'train': 'train', 'dev': 'validation'},
-                  hub.commonsenseqa_rows)))
+                  hub.commonsenseqa_rows, revision=COMMONSENSEQA_REVISION)))
 
 # Standard split: sections 02-21 train, 00 dev, 23 test (one glob per run of sections).
 CCG = register(Task(
     name='ccg', format='tagging', metric='accuracy',
     labels=ccg.read_labels(os.path.join(_FIXTURES, _CCG_LABELS)), labels_file=_CCG_LABELS,
+    no_hub=('CCGbank is licensed (LDC2005T13) and has no hub copy; it needs local CCGbank '
+            'files: put ccgbank/data/AUTO/<section>/wsj_*.auto and labels.txt under '
+            '<data_dir>/ccg/ and run with --config.data.source=local '
+            '--config.data.data_dir=<data_dir>, or leave ccg out of '
+            '--config.intermediate.tasks (the multitask cell without it: '
+            '--config.intermediate.tasks=anli_plus,mnli,qqp,squad_v1,squad_v2,hellaswag,'
+            'cosmosqa,commonsenseqa)'),
     local=LocalSource(ccg.read_ccg, {
         'train': (_CCG_LABELS, f'{_AUTO}/0[2-9]/wsj_*.auto', f'{_AUTO}/1[0-9]/wsj_*.auto',
                   f'{_AUTO}/2[01]/wsj_*.auto'),

@@ -7,8 +7,10 @@ list, which is PAN-X's). Its examples are `TextExample`s, one per document:
   local   mlm/train/<lang>.txt, mlm/dev/<lang>.txt   UTF-8, one document (or sentence, or
           paragraph) per line; blank lines skipped and counted (`readers/text.py`). A
           decompressed CC-100 file (`<lang>.txt`) fits as is.
-  hub     wikimedia/wikipedia, config `20231101.<lang>`, column `text`, one example per
-          article (train split only: the hub has no dev split).
+  hub     wikimedia/wikipedia, config `20231101.<lang>` (pinned commit), column `text`, one
+          example per article (train split only: the hub has no dev split). With
+          max_per_language N the split is streamed and only its first N articles are read,
+          instead of downloading a whole language (English: 6.4M articles).
 
 `load_examples('mlm', split, lang)` reads one language; `load_multilingual(split, ...)`
 concatenates several (all 40 by default), which is the one task a multi-task run mixes in.
@@ -37,6 +39,7 @@ log = logging.getLogger('xstilts_jax.tasks')
 XTREME_LANGUAGES = tuple(sorted(set().union(L.XNLI, L.PAWSX, L.UDPOS, L.PANX, L.XQUAD, L.MLQA,
                                             L.TYDIQA, L.BUCC, L.TATOEBA)))
 HUB_ID = 'wikimedia/wikipedia'
+WIKIPEDIA_REVISION = 'b04c8d1ceb2f5cd4588862100d08de323dccfbaa'
 
 
 def wikipedia_rows(rows, lang=None, split=None, *, skipped=None) -> list:
@@ -63,8 +66,9 @@ MLM = register(Task(
                                        'dev': 'mlm/dev/{lang}.txt'}),
     hub=HubSource(
         HUB_ID, '20231101.{lang}', {'train': 'train'}, wikipedia_rows,
-        note='Whole articles of the 2023-11-01 dumps, train split only; a config downloads in '
-             'full (English: 6.4M articles), so cap it with max_per_language.')))
+        revision=WIKIPEDIA_REVISION,
+        note='Whole articles of the 2023-11-01 dumps, train split only; without '
+             'max_per_language a config downloads in full (English: 6.4M articles).')))
 
 
 def load_multilingual(split='train', languages=None, *, max_per_language=0, skip_missing=False,
@@ -72,21 +76,20 @@ def load_multilingual(split='train', languages=None, *, max_per_language=0, skip
   """The `mlm` examples of several languages (default: all 40), concatenated in that order.
 
   `max_per_language` > 0 keeps the first N documents of each language (so English Wikipedia
-  does not drown the rest). `skip_missing` skips, with a warning, languages without local
-  files. `hub_dir` may contain `{lang}` (one saved dataset per language).
+  does not drown the rest); on the hub only those N rows are streamed. `skip_missing`
+  skips, with a warning, languages without text (local files or saved hub copies).
   """
   examples, missing = [], []
   for lang in languages or MLM.languages:
-    where = hub_dir.format(lang=lang) if hub_dir else None
     try:
       part = load.load_examples(MLM, split, lang, source=source, data_dir=data_dir,
-                                hub_dir=where)
+                                hub_dir=hub_dir, limit=max_per_language)
     except FileNotFoundError:
       if not skip_missing:
         raise
       missing.append(lang)
       continue
-    examples.extend(part[:max_per_language] if max_per_language else part)
+    examples.extend(part)
   if missing:
     log.warning('mlm %s: no text for %d languages, skipped: %s', split, len(missing),
                 ' '.join(missing))

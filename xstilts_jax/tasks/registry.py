@@ -6,7 +6,7 @@ Adding a task (XCOPA, say) is one `Task(...)` (tests/tasks/test_new_task.py show
 """
 
 import dataclasses
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Union
 
 FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm')
 
@@ -29,13 +29,26 @@ class LocalSource:
 
 @dataclasses.dataclass(frozen=True)
 class HubSource:
-  """A Hugging Face `datasets` id: `path`, config `name` (may contain `{lang}`), our split
-  -> hub split, and `convert(rows, lang=..., split=...)` from the hub's columns to examples."""
+  """A copy read with Hugging Face `datasets` (no loading scripts: `datasets` >= 4).
+
+  `path` is a hub dataset id, `name` its config (may contain `{lang}` / `{code}`), `splits`
+  maps our split -> hub split, `revision` pins the hub commit, and `convert(rows, lang=...,
+  split=...)` turns the hub's columns into examples. `note` says where this copy differs
+  from what XTREME uses; it is logged and printed once per task when the copy is read.
+
+  Raw release files instead of a hub dataset: `builder` names a packaged `datasets` builder
+  ('csv', 'json') and `data_files` maps each hub split to a URL (`{revision}` is filled in);
+  `path` then names the repository the files come from. `load_kwargs` go to `load_dataset`.
+  """
   path: str
   name: Optional[str]
   splits: Mapping[str, str]
   convert: Callable[..., Sequence[Any]]
-  note: str = ''  # where this copy differs from what XTREME evaluates
+  note: str = ''
+  revision: Optional[str] = None
+  builder: Optional[str] = None
+  data_files: Optional[Mapping[str, str]] = None
+  load_kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +62,9 @@ class Task:
   train_language: str = 'en'
   splits: Sequence[str] = ('train', 'dev', 'test')
   local: Optional[LocalSource] = None
-  hub: Optional[HubSource] = None
+  # One copy, or several that serve different splits (XQuAD: train/dev from SQuAD v1.1).
+  hub: Union[None, HubSource, Tuple[HubSource, ...]] = None
+  no_hub: str = ''                   # why there is no hub copy and what to do instead
   file_codes: Mapping[str, str] = dataclasses.field(default_factory=dict)
   num_choices: int = 0              # multiple choice only
   xtreme_name: Optional[str] = None  # official XTREME task name, target tasks only
@@ -65,6 +80,12 @@ class Task:
   @property
   def head_name(self) -> str:
     return self.head or self.name
+
+  @property
+  def hub_sources(self) -> Tuple[HubSource, ...]:
+    if self.hub is None:
+      return ()
+    return (self.hub,) if isinstance(self.hub, HubSource) else tuple(self.hub)
 
 
 _TASKS: dict = {}

@@ -16,12 +16,20 @@ BUCC and Tatoeba have no training split. Local layouts, relative to the data dir
   tydiqa/tydiqa-goldp-v1.1-train.json, tydiqa/tydiqa-goldp-v1.1-dev/tydiqa-goldp-dev-<name>.json
   bucc2018/<lang>-en.{sample,training}.{<lang>,en,gold}
   tatoeba/tatoeba.<iso3>-eng.{<iso3>,eng}
+
+Hub copies are pinned to commits: facebook/xnli, google-research-datasets/paws-x (Parquet on
+main; full shas as public projects pin them), google/xtreme (Parquet on main; no commit sha could be verified offline,
+so it reads 'main': pin it with `XTREME_REVISION` once known). On the hub XQuAD and MLQA
+train on rajpurkar/squad (SQuAD v1.1, the squad_v1 task's copy), as XTREME does; XQuAD's dev
+split is SQuAD v1.1 dev as locally.
 """
 
+import dataclasses
 import functools
 import logging
 
 from xstilts_jax.tasks import hub_xtreme, languages
+from xstilts_jax.tasks.intermediate import SQUAD_V1_HUB
 from xstilts_jax.tasks.readers import bucc, conllu, panx, pawsx, squad, tatoeba, xnli
 from xstilts_jax.tasks.registry import HubSource, LocalSource, Task, register
 
@@ -47,7 +55,7 @@ def read_tydiqa(files, lang, split=None):
   skipped = {}
   examples = squad.read_squad(files, lang=lang, split=split,
                               keep_id=lambda qid: qid.split('-')[0] == prefix, skipped=skipped)
-  if skipped:
+  if skipped.get('filtered'):
     log.info('TyDiQA %s %s: kept %d %s questions, left out %d of other languages',
              lang, split, len(examples), prefix, skipped['filtered'])
   return examples
@@ -61,6 +69,9 @@ def read_xnli(files, lang, split=None):
 
 
 _SQUAD_SPLITS = {'train': 'squad/train-v1.1.json', 'dev': 'squad/dev-v1.1.json'}
+XNLI_REVISION = 'b8dd5d7af51114dbda02c0e3f6133f332186418e'
+PAWSX_REVISION = '4cd8187c404bda33cb1f62b49b001115862acf37'
+XTREME_REVISION = 'main'  # google/xtreme: no verified commit sha yet (see the docstring)
 
 register(Task(
     name='xnli', xtreme_name='XNLI', category='classification', format='classification',
@@ -72,7 +83,7 @@ register(Task(
     hub=HubSource(
         path='facebook/xnli', name='{lang}',
         splits={'train': 'train', 'dev': 'validation', 'test': 'test'},
-        convert=hub_xtreme.xnli,
+        convert=hub_xtreme.xnli, revision=XNLI_REVISION,
         note="facebook/xnli 'en' train is MNLI (392,702 pairs); its non-English train splits "
              'are machine translations (translate-train), not used zero-shot. Labels are '
              'remapped by name (hub order entailment, neutral, contradiction).'),
@@ -87,6 +98,7 @@ register(Task(
     hub=HubSource(
         path='google-research-datasets/paws-x', name='{lang}',
         splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.pawsx,
+        revision=PAWSX_REVISION,
         note='Same data as x-final; non-English train splits are translations (not zero-shot).'),
 ))
 
@@ -101,6 +113,7 @@ register(Task(
     hub=HubSource(
         path='google/xtreme', name='udpos.{code}',
         splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.udpos,
+        revision=XTREME_REVISION,
         note='The hub copy keeps the split syntactic words of multi-word tokens (zu + dem, not '
              "'zum'), so its words and tags differ from XTREME's fused-form conversion; scores "
              'are not comparable. Use the local UD v2.5 source for XTREME numbers.'),
@@ -116,6 +129,7 @@ register(Task(
     hub=HubSource(
         path='google/xtreme', name='PAN-X.{lang}',
         splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.panx,
+        revision=XTREME_REVISION,
         note="XTREME's balanced train/dev/test splits of WikiANN (Rahimi et al.), as local."),
 ))
 
@@ -125,11 +139,11 @@ register(Task(
     local=LocalSource(
         reader=_english_only(squad.read_squad, splits=('train', 'dev')),
         paths={**_SQUAD_SPLITS, 'test': 'xquad/xquad.{lang}.json'}),
-    hub=HubSource(
+    hub=(SQUAD_V1_HUB, HubSource(
         path='google/xtreme', name='XQuAD.{lang}', splits={'test': 'validation'},
-        convert=hub_xtreme.squad_rows,
-        note='Test only (hub split validation); train/dev are SQuAD v1.1: use the squad task '
-             "or the local source. deepmind/xquad's later 'ro' is not an XTREME language."),
+        convert=hub_xtreme.squad_rows, revision=XTREME_REVISION,
+        note="Test split = hub split validation; train/dev are SQuAD v1.1 (rajpurkar/squad). "
+             "deepmind/xquad's later 'ro' is not an XTREME language.")),
 ))
 
 register(Task(
@@ -140,10 +154,12 @@ register(Task(
         paths={'train': _SQUAD_SPLITS['train'],
                'dev': 'mlqa/MLQA_V1/dev/dev-context-{lang}-question-{lang}.json',
                'test': 'mlqa/MLQA_V1/test/test-context-{lang}-question-{lang}.json'}),
-    hub=HubSource(
+    hub=(dataclasses.replace(SQUAD_V1_HUB, splits={'train': 'train'}), HubSource(
         path='google/xtreme', name='MLQA.{lang}.{lang}',
         splits={'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.squad_rows,
-        note='Same-language context/question pairs only, as XTREME. Train is SQuAD v1.1.'),
+        revision=XTREME_REVISION,
+        note='Same-language context/question pairs only, as XTREME. Train is SQuAD v1.1 '
+             '(rajpurkar/squad).')),
 ))
 
 register(Task(
@@ -160,7 +176,7 @@ register(Task(
     hub=HubSource(
         path='google/xtreme', name='tydiqa',
         splits={'train': 'train', 'dev': 'validation', 'test': 'validation'},
-        convert=hub_xtreme.tydiqa,
+        convert=hub_xtreme.tydiqa, revision=XTREME_REVISION,
         note='One config mixing all nine languages in train and validation; the converter keeps '
              'the requested language by id prefix (the train split is NOT English-only).'),
 ))
@@ -174,7 +190,7 @@ register(Task(
                for s, part in (('dev', 'sample'), ('test', 'training'))}),
     hub=HubSource(
         path='google/xtreme', name='bucc18.{lang}', splits={'dev': 'validation', 'test': 'test'},
-        convert=hub_xtreme.bucc,
+        convert=hub_xtreme.bucc, revision=XTREME_REVISION,
         note='The hub copy holds only the gold pairs, without the distractor sentences of the '
              'BUCC corpora (and without their ids): mining is trivially easier and F1 is not '
              'comparable to XTREME. Use the local BUCC 2018 files for real numbers.'),
@@ -189,7 +205,7 @@ register(Task(
         paths={'test': ('tatoeba/tatoeba.{code}-eng.{code}', 'tatoeba/tatoeba.{code}-eng.eng')}),
     hub=HubSource(
         path='google/xtreme', name='tatoeba.{code}', splits={'test': 'validation'},
-        convert=hub_xtreme.tatoeba,
+        convert=hub_xtreme.tatoeba, revision=XTREME_REVISION,
         note='Aligned pairs (hub split validation); the converter applies the same '
              'alphabetical shuffle of the English side as the local reader.'),
 ))

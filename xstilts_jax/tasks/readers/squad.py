@@ -2,14 +2,22 @@
 
 Layout: {"data": [{"title", "paragraphs": [{"context", "qas": [{"id", "question",
 "answers": [{"text", "answer_start"}], "is_impossible"?}]}]}]}.
-Every answer is checked: its text must sit at `answer_start` in the context. A mismatch is
-an error naming file, question id and both strings; nothing is repaired silently.
+Every answer is checked: its text must sit at `answer_start` in the context. A misaligned
+answer is moved to the occurrence of its text nearest to `answer_start` (`answer_repaired`);
+one whose text is not in the context is dropped (`answer_not_found`), and a question left
+with no answer is dropped too (`question_without_answer`). The counts go to the caller's
+`skipped` dict and one warning per file (hub: per data set and split) on the
+`xstilts_jax.tasks` logger; nothing is changed or dropped silently. The hub converters
+(`hub_intermediate`, `hub_xtreme`) use the same `check_answers`.
 """
 
 import json
-from typing import Callable, Optional, Sequence, Union
+import logging
+from typing import Callable, Iterable, Optional, Sequence, Tuple, Union
 
 from xstilts_jax.tasks.examples import Answer, QAExample
+
+logger = logging.getLogger('xstilts_jax.tasks')
 
 
 def read_squad(files: Union[str, Sequence[str]], lang: Optional[str] = None,
@@ -25,7 +33,7 @@ def read_squad(files: Union[str, Sequence[str]], lang: Optional[str] = None,
   files = [files] if isinstance(files, str) else list(files)
   examples, seen = [], set()
   for path in files:
-    data = _load_json(path)
+    data, counts, before = _load_json(path), {}, len(examples)
     for a, article in enumerate(data):
       paragraphs = _field(article, 'paragraphs', list, path, f'data[{a}]')
       for p, paragraph in enumerate(paragraphs):
@@ -46,17 +54,71 @@ def read_squad(files: Union[str, Sequence[str]], lang: Optional[str] = None,
           if impossible and version != 2:
             raise ValueError(f'{path}: question {qid!r} is_impossible but this is read as '
                              f'SQuAD v{version}; expected answerable questions only')
-          answers = [_answer(ans, context, path, qid, i)
-                     for i, ans in enumerate(_field(qa, 'answers', list, path, qwhere))]
-          if impossible and answers:
+          raw = [_answer_fields(ans, path, qid, i)
+                 for i, ans in enumerate(_field(qa, 'answers', list, path, qwhere))]
+          if impossible and raw:
             raise ValueError(f'{path}: question {qid!r} is_impossible but has '
-                             f'{len(answers)} answers; expected none')
-          if not impossible and not answers:
+                             f'{len(raw)} answers; expected none')
+          if not impossible and not raw:
             raise ValueError(f'{path}: question {qid!r} has no answers; expected at least one'
                              + (' (or is_impossible: true)' if version == 2 else ''))
+          answers = check_answers(context, raw, counts)
+          if raw and not answers:
+            continue  # every answer was missing from the context: counted, dropped
           examples.append(QAExample(guid=qid, question=question, context=context,
-                                    answers=tuple(answers), is_impossible=impossible))
+                                    answers=answers, is_impossible=impossible))
+    report_answers(path, counts, len(examples) - before, skipped)
   return examples
+
+
+def aligned_start(context: str, text: str, start: int) -> Optional[int]:
+  """Where `text` starts in `context`: `start` when it sits there, else the occurrence
+  nearest to `start`; None when the text is empty or not in the context."""
+  if not text:
+    return None
+  if start >= 0 and context[start:start + len(text)] == text:
+    return start
+  best, at = None, context.find(text)
+  while at != -1:
+    if best is None or abs(at - start) < abs(best - start):
+      best = at
+    at = context.find(text, at + 1)
+  return best
+
+
+def check_answers(context: str, answers: Iterable[Tuple[str, int]], counts: dict) -> tuple:
+  """(text, answer_start) pairs -> Answers at their true offsets. Adds to `counts`:
+  answer_repaired (moved to the nearest occurrence), answer_not_found (dropped), and
+  question_without_answer when none is left of a question that had answers."""
+  out, had = [], False
+  for text, start in answers:
+    had = True
+    found = aligned_start(context, text, start)
+    if found is None:
+      counts['answer_not_found'] = counts.get('answer_not_found', 0) + 1
+      continue
+    if found != start:
+      counts['answer_repaired'] = counts.get('answer_repaired', 0) + 1
+    out.append(Answer(text=text, answer_start=found))
+  if had and not out:
+    counts['question_without_answer'] = counts.get('question_without_answer', 0) + 1
+  return tuple(out)
+
+
+def report_answers(where: str, counts: dict, kept: int, skipped: Optional[dict] = None):
+  """Logs one warning for a file (or hub split) with repaired or dropped answers, and adds
+  the counts to the caller's `skipped` dict."""
+  counts = {k: n for k, n in counts.items() if n}
+  if not counts:
+    return
+  if skipped is not None:
+    for k, n in counts.items():
+      skipped[k] = skipped.get(k, 0) + n
+  logger.warning('%s: %d answers misaligned with answer_start, moved to the nearest '
+                 'occurrence of their text; %d answers not in their context, dropped; %d '
+                 'questions left without an answer, dropped; kept %d questions', where,
+                 counts.get('answer_repaired', 0), counts.get('answer_not_found', 0),
+                 counts.get('question_without_answer', 0), kept)
 
 
 def _load_json(path: str) -> list:
@@ -82,12 +144,6 @@ def _field(obj, key, kind, path, where):
   return value
 
 
-def _answer(ans, context, path, qid, i) -> Answer:
+def _answer_fields(ans, path, qid, i) -> Tuple[str, int]:
   where = f'question {qid!r} answer {i}'
-  text = _field(ans, 'text', str, path, where)
-  start = _field(ans, 'answer_start', int, path, where)
-  found = context[start:start + len(text)] if start >= 0 else None
-  if found != text:
-    raise ValueError(f'{path}: question {qid!r} answer {i}: text {text!r} is not at '
-                     f'answer_start {start}; the context there reads {found!r}')
-  return Answer(text=text, answer_start=start)
+  return _field(ans, 'text', str, path, where), _field(ans, 'answer_start', int, path, where)
