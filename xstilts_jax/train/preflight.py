@@ -274,7 +274,7 @@ def problems(config, workdir: str, phases) -> list:
   data = [(r, p) for r, p in data if r is None or not r.optional]
   for (name, split), rs in optional.items():
     if all(id(r) in missing for r in rs):
-      data.append((rs[0], Problem(f'{name} {split}', f'none of its {len(rs)} languages has data',
+      data.append((None, Problem(f'{name} {split}', f'none of its {len(rs)} languages has data',
                                   _local_how(rs[0].task, config.data.data_dir))))
   return found + _merge(data)
 
