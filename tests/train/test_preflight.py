@@ -246,3 +246,13 @@ def test_multitask_cell_dry_run_plans_every_intermediate_task(tmp_path):
     expected += _steps(task, i.epochs, i.qa_batch_size if span else i.batch_size,
                        i.qa_max_seq_length if span else i.max_seq_length, config)
   assert re.search(rf'^  {expected} steps \(anli_plus 3 epochs', text, re.M), text
+
+
+def test_config_errors_are_listed_together():
+  config = _tiny()
+  config.intermediate.tasks = 'mnli,no_such_task'
+  config.targets = 'xnli,mnli'
+  with pytest.raises(preflight.PreflightError) as e:
+    preflight.check(config, 'unused')
+  assert "unknown task 'no_such_task'" in str(e.value)
+  assert "'mnli' is not an XTREME target task" in str(e.value)

@@ -286,7 +286,7 @@ def check(config, workdir: str, log=print) -> list:
   try:
     phases = plan_lib.phases(config)
   except ValueError as e:
-    raise PreflightError(f'the config names what does not exist:\n  - '
+    raise PreflightError(f'the config asks for what does not exist:\n  - '
                          + str(e).replace('\n', '\n  - ')) from None
   found = problems(config, os.path.abspath(workdir), phases)
   if found:
