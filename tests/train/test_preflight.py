@@ -224,7 +224,7 @@ def test_every_grid_cell_passes_preflight_on_local_data(cell, tmp_path):
   expected = {'baseline': [], 'multitask': list(GRID['INTERMEDIATE'])}.get(cell, [cell])
   intermediate = [p for p in phases if p.kind == 'intermediate']
   assert [t.name for p in intermediate for t in p.tasks] == expected
-  targets = [n for n in plan_lib.names(config.targets)]
+  targets = plan_lib.names(config.targets)
   assert [p.name for p in phases if p.kind == 'target'] == [
       f'target_{n}' for n in targets if n not in ('bucc2018', 'tatoeba')]
   assert [t.name for t in phases[-1].tasks] == ['bucc2018', 'tatoeba']

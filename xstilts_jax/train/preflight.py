@@ -57,7 +57,7 @@ def _offline() -> bool:
 
 def _is_path(name: str) -> bool:
   # models.hf_io's rule: an existing path, or one that starts like a path, is not a hub id.
-  return os.path.exists(name) or name.startswith(('/', '.', '~'))
+  return os.path.exists(name) or name.startswith(('/', '.'))
 
 
 # ---------------------------------------------------------------- checkpoint and tokenizer
@@ -66,7 +66,11 @@ def _hub_repo_problem(repo: str, repo_type: str, need_all=(), need_one=()) -> Op
   """Why `repo` (a model id) lacks files we need, looking in the local cache and then, unless
   offline, asking the hub once; None when everything is there."""
   from huggingface_hub import try_to_load_from_cache  # pylint: disable=g-import-not-at-top
-  cached = lambda f: isinstance(try_to_load_from_cache(repo, f, repo_type=repo_type), str)
+  def cached(filename):
+    try:
+      return isinstance(try_to_load_from_cache(repo, filename, repo_type=repo_type), str)
+    except ValueError:  # not a valid repo id (HFValidationError)
+      return False
   if all(cached(f) for f in need_all) and (not need_one or any(cached(f) for f in need_one)):
     return None
   if _offline():
@@ -95,7 +99,7 @@ def check_checkpoint(pretrained: str) -> list:
          '(--config.model.pretrained=DIR), or a hub id such as FacebookAI/xlm-roberta-large '
          '(download it where there is network: hf download ID --local-dir DIR)')
   if _is_path(pretrained):
-    folder = os.path.expanduser(pretrained)
+    folder = pretrained
     if not os.path.isdir(folder):
       return [Problem('checkpoint', f'{pretrained}: no such folder', how)]
     missing = [f for f in ('config.json',) if not os.path.isfile(os.path.join(folder, f))]
@@ -120,7 +124,7 @@ def check_tokenizer(name: str) -> list:
     return [Problem('tokenizer', f'{path}: missing',
                     'rebuild it with python -m xstilts_jax.data.tiny_tokenizer')]
   if _is_path(name):
-    folder = os.path.expanduser(name)
+    folder = name
     if not any(os.path.isfile(os.path.join(folder, f)) for f in TOKENIZER_FILES):
       return [Problem('tokenizer', f'{name}: no {" or ".join(TOKENIZER_FILES)}', how)]
     return []
@@ -202,7 +206,7 @@ def _data_problems(reads, config) -> list:
   source, data_dir = config.data.source, config.data.data_dir
   if source not in ('local', 'hub'):
     return [(None, Problem('config.data.source', f'{source!r}', "use 'local' or 'hub'"))]
-  if source == 'local' and data_dir and not os.path.isdir(os.path.expanduser(data_dir)):
+  if source == 'local' and data_dir and not os.path.isdir(data_dir):
     tasks = [r.task.name for r in reads]
     return [(None, Problem('data', f'{data_dir}: no such folder (config.data.data_dir)',
                            _download(data_dir, tasks)))]
