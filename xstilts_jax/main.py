@@ -12,9 +12,10 @@ lists, checkpoint, tokenizer) and stops at once listing what is missing;
 `--config.dry_run=True` prints the plan (phases, examples per split and language, steps,
 outputs) and trains nothing.
 
-Exit codes: 0 done; 1 an error (something the run needs is missing: the message lists it all;
-a NaN loss: the message says which phase and step, the last good checkpoint is kept); 75 (EX_TEMPFAIL) stopped by SIGTERM after saving a checkpoint:
-run the same command again to resume.
+Exit codes: 0 done (or the dry run printed); 1 an error (something the run needs is missing:
+the message lists it all; a NaN loss: the message says which phase and step, the last good
+checkpoint is kept); 75 (EX_TEMPFAIL) stopped by SIGTERM after saving a checkpoint: run the
+same command again to resume.
 """
 
 import os

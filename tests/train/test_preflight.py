@@ -1,7 +1,8 @@
 """Preflight: a run finds everything it needs before its first step, or stops listing it all.
 
-Two runs of `python -m xstilts_jax.main` (data missing at the very end of the run; a dry run),
-the rest in-process on the tiny config, the shipped fixtures and every cell of the paper's grid.
+One run of `python -m xstilts_jax.main` (data missing at the very end of the run), the rest
+in-process (the dry run through `experiment.run`) on the tiny config, the shipped fixtures and
+every cell of the paper's grid.
 """
 
 import math
@@ -173,12 +174,16 @@ def _steps(task, epochs, batch, length, config):
   return math.ceil(epochs * rows / batch)
 
 
-def test_dry_run_prints_the_plan_and_trains_nothing(tmp_path):
+def test_dry_run_prints_the_plan_and_trains_nothing(tmp_path, capsys):
+  from xstilts_jax.train import experiment  # pylint: disable=g-import-not-at-top
   workdir = tmp_path / 'run'
-  p, _ = _main(workdir, '--config.dry_run=True', '--config.targets=xnli,xquad,tatoeba',
-               '--config.target.num_steps=0', '--config.target.epochs_per_task.xquad=3')
-  assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-3000:]
-  out = p.stdout
+  config = _tiny()
+  config.dry_run = True
+  config.targets = 'xnli,xquad,tatoeba'
+  config.target.num_steps = 0
+  config.target.epochs_per_task.xquad = 3
+  assert experiment.run(config, str(workdir)) is None
+  out = capsys.readouterr().out
   assert not os.path.exists(workdir)
   for phase in ('intermediate', 'target_xnli', 'target_xquad', 'retrieval'):
     assert f'[{phase}] → {workdir / phase}' in out
@@ -195,7 +200,6 @@ def test_dry_run_prints_the_plan_and_trains_nothing(tmp_path):
         n = len(corpus.gold)
       assert text == f'{n}{unit}', (name, lang, text)
   # Steps: the config's num_steps for phase 2; epochs × rows / batch for the targets.
-  config = _tiny()
   sections = out.split('[target_')
   assert re.search(rf'^  {config.intermediate.num_steps} steps \(config num_steps\)',
                    sections[0], re.M)

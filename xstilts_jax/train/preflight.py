@@ -242,7 +242,8 @@ def _label_problems(tasks, config) -> list:
     try:
       plan_lib.resolve(task, config)
     except (OSError, ValueError) as e:
-      out.append(Problem(f'{task.name} label list', str(e), _local_how(task, config.data.data_dir)))
+      out.append(Problem(f'{task.name} label list', str(e),
+                         _local_how(task, config.data.data_dir)))
   return out
 
 
@@ -274,12 +275,12 @@ def problems(config, workdir: str, phases) -> list:
   for r in reads:
     if r.optional:
       optional[r.task.name, r.split].append(r)
-  missing = {id(r) for r, _ in data if r is not None}
+  missing = {id(r): p for r, p in data if r is not None}
   data = [(r, p) for r, p in data if r is None or not r.optional]
   for (name, split), rs in optional.items():
     if all(id(r) in missing for r in rs):
-      data.append((None, Problem(f'{name} {split}', f'none of its {len(rs)} languages has data',
-                                  _local_how(rs[0].task, config.data.data_dir))))
+      data.append((None, Problem(f'{name} {split}', f'none of its {len(rs)} languages has data '
+                                 f'(first: {missing[id(rs[0])].where})', missing[id(rs[0])].how)))
   return found + _merge(data)
 
 
@@ -295,7 +296,7 @@ def check(config, workdir: str, log=print) -> list:
   found = problems(config, os.path.abspath(workdir), phases)
   if found:
     lines = '\n'.join(f'  - {p.what}: {p.where}; get it: {p.how}' for p in found)
-    raise PreflightError(f'preflight: {len(found)} problem(s), what this run needs is missing; '
+    raise PreflightError(f'preflight: this run needs {len(found)} thing(s) it cannot find; '
                          f'nothing was trained:\n{lines}')
   reads = sum(len(p.reads) for p in phases if not plan_lib.is_finished(p, workdir))
   log(f'preflight: checkpoint, tokenizer and {reads} task/split/language reads of '
