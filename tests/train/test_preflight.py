@@ -260,3 +260,15 @@ def test_config_errors_are_listed_together():
     preflight.check(config, 'unused')
   assert "unknown task 'no_such_task'" in str(e.value)
   assert "'mnli' is not an XTREME target task" in str(e.value)
+
+
+def test_a_file_several_tasks_need_is_one_line(data_copy):
+  (data_copy / 'squad' / 'train-v1.1.json').unlink()
+  config = _tiny(data_dir=str(data_copy))
+  config.intermediate.tasks = 'squad_v1'
+  config.targets = 'xquad,mlqa'
+  with pytest.raises(preflight.PreflightError) as e:
+    preflight.check(config, 'unused')
+  line, = str(e.value).splitlines()[1:]
+  assert line.startswith('  - squad_v1 train en, xquad train en, mlqa train en: no file matches ')
+  assert line.endswith(f'--dest {data_copy} --tasks squad_v1,xquad,mlqa')

@@ -142,11 +142,20 @@ def _download(dest, tasks):
   return '; '.join(hints)
 
 
+TASKS = '{tasks}'  # in a hint: every task that needs the file (filled in by _merge)
+
+
+def _raw_hint(task, dest):
+  if task.name in _NOT_DOWNLOADABLE:
+    return _NOT_DOWNLOADABLE[task.name].format(dest=dest)
+  return DOWNLOAD.format(dest=dest, tasks=TASKS)
+
+
 def _local_how(task, data_dir):
+  hint = _raw_hint(task, data_dir or 'DIR')
   if not data_dir:
-    return ('the shipped fixtures lack it; download the data and set '
-            f'--config.data.data_dir: {_download("DIR", [task.name])}')
-  return _download(data_dir, [task.name])
+    return f'the shipped fixtures lack it; download the data and set --config.data.data_dir: {hint}'
+  return hint
 
 
 def _saved_dataset_problem(path: str, split: str) -> Optional[str]:
@@ -202,7 +211,7 @@ def check_hub(task, split: str, lang: str, hub_dir: Optional[str] = None,
 
 
 def _data_problems(reads, config) -> list:
-  """(Read, Problem) for every read whose data is missing."""
+  """(Read or None, Problem) for every read whose data is missing."""
   source, data_dir = config.data.source, config.data.data_dir
   if source not in ('local', 'hub'):
     return [(None, Problem('config.data.source', f'{source!r}', "use 'local' or 'hub'"))]
@@ -223,8 +232,9 @@ def _data_problems(reads, config) -> list:
     else:
       problem = check_hub(r.task, r.split, r.lang, config.data.hub_dir or None, seen)
       if problem:
-        how = ('use the raw data: --config.data.source=local after '
-               + _download(data_dir or 'DIR', [r.task.name]))
+        how = (f'use the raw data: {_raw_hint(r.task, data_dir or "DIR")}, '
+               'then --config.data.source=local'
+               + ('' if data_dir else ' --config.data.data_dir=DIR'))
         out.append((r, Problem(f'{r.task.name} {r.split}', problem, how)))
   return out
 
@@ -242,8 +252,8 @@ def _label_problems(tasks, config) -> list:
     try:
       plan_lib.resolve(task, config)
     except (OSError, ValueError) as e:
-      out.append(Problem(f'{task.name} label list', str(e),
-                         _local_how(task, config.data.data_dir)))
+      how = _local_how(task, config.data.data_dir).replace(TASKS, task.name)
+      out.append(Problem(f'{task.name} label list', str(e), how))
   return out
 
 
@@ -251,13 +261,17 @@ def _merge(problems_by_read) -> list:
   """One line per (where, how), naming every task/split/language that needs it."""
   merged = collections.OrderedDict()
   for read, p in problems_by_read:
-    langs = merged.setdefault((p.where, p.how), collections.OrderedDict()).setdefault(p.what, [])
+    whats, tasks = merged.setdefault((p.where, p.how), (collections.OrderedDict(), []))
+    langs = whats.setdefault(p.what, [])
+    task = p.what.split(' ')[0]
+    if task not in tasks:
+      tasks.append(task)
     if read is not None and read.lang not in langs:
       langs.append(read.lang)
   out = []
-  for (where, how), whats in merged.items():
+  for (where, how), (whats, tasks) in merged.items():
     what = ', '.join(f'{w} {" ".join(l)}'.strip() for w, l in whats.items())
-    out.append(Problem(what, where, how))
+    out.append(Problem(what, where, how.replace(TASKS, ','.join(tasks))))
   return out
 
 
