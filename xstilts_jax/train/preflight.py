@@ -352,8 +352,8 @@ def dry_run(config, workdir: str, phases, log=print) -> None:
       data = loop.prepare_data(tasks, tokenizer, config, s, log=log)
       how = ('config num_steps' if s.num_steps > 0 else
              ', '.join(f'{d.task.name} {d.epochs:g} epochs' for d in data))
-      log(f'  {loop.total_steps(data, s)} steps ({how}); English dev every '
-          f'{s.eval_every or "end"} steps')
+      every = f'every {s.eval_every} steps' if s.eval_every else 'at the end'
+      log(f'  {loop.total_steps(data, s)} steps ({how}); English dev {every}')
     counts = collections.OrderedDict()
     for r in phase.reads:
       if r.stage != 'eval':
