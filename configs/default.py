@@ -4,11 +4,14 @@ Every other config starts from this one and changes what it must. Any value can 
 on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli,pawsx`.
 
   seed                 drives init, dropout, data order (shuffle, multi-task sampling, masking)
+  dry_run              print the plan (phases, examples per split and language, steps,
+                       outputs) after the preflight check, and train nothing
   model                pretrained weights (hub id or dir; '' = random init of `preset`), dtype,
                        remat, scan over layers, dropout
   tokenizer            hub id / dir, or 'tiny' (shipped); '' = same as model.pretrained
-  data                 where the examples come from: 'local' (XTREME raw layout under data_dir;
-                       data_dir '' = shipped fixtures) or 'hub' (datasets ids of the registry)
+  data                 where the examples come from: 'local' (XTREME raw layout under data_dir,
+                       default $XSTILTS_DATA or ~/xstilts_data; '' = shipped fixtures) or
+                       'hub' (datasets ids of the registry; opt-in)
   parallel             mesh shape and axis names, logical-axis rules
   optimizer            AdamW + linear warmup/decay, clip, gradient accumulation
   intermediate         phase 2: tasks ('' = no intermediate phase: the XLM-R baseline;
@@ -24,6 +27,8 @@ on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli
   xla_flags            appended to XLA_FLAGS before JAX starts
   debug.nan_at_step    test hook: poison the parameters at that step (NaN handling test)
 """
+
+import os
 
 import ml_collections
 
@@ -58,6 +63,7 @@ def phase_config(**overrides):
 def get_config():
   c = ml_collections.ConfigDict()
   c.seed = 0
+  c.dry_run = False                 # True: check, print the plan (phases, data, steps), exit
 
   c.model = ml_collections.ConfigDict()
   c.model.pretrained = 'FacebookAI/xlm-roberta-large'
@@ -71,8 +77,10 @@ def get_config():
   c.tokenizer = ''                  # '' = the tokenizer of model.pretrained
 
   c.data = ml_collections.ConfigDict()
-  c.data.source = 'hub'             # 'hub' or 'local'
-  c.data.data_dir = ''              # local: XTREME raw layout; '' = the shipped fixtures
+  c.data.source = 'local'           # 'local' (the downloaded raw data) or 'hub' (opt-in)
+  # local: XTREME's raw layout, as `python -m xstilts_jax.data.download` writes it (same
+  # default as its --dest); '' = the shipped fixtures.
+  c.data.data_dir = os.environ.get('XSTILTS_DATA', os.path.expanduser('~/xstilts_data'))
   c.data.hub_dir = ''               # hub: saved copies, DIR/<hub path>/<config or default>
 
   c.parallel = ml_collections.ConfigDict()

@@ -19,7 +19,8 @@ def get_config():
   c.model.preset = 'tiny'
   c.model.dtype = 'float32'
   c.tokenizer = 'tiny'
-  c.data.source = 'local'            # data_dir '' = the shipped fixtures
+  c.data.source = 'local'
+  c.data.data_dir = ''               # the shipped fixtures
 
   for phase in (c.intermediate, c.target):
     phase.batch_size = 8

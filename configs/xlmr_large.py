@@ -1,6 +1,9 @@
-"""The real run: XLM-R Large from the hub, hub data, PROTOCOL.md's settings, bf16 compute.
+"""The real run: XLM-R Large from the hub, PROTOCOL.md's settings, bf16 compute, on the raw
+data the downloader fetched ($XSTILTS_DATA, default ~/xstilts_data; the hub copies are opt-in
+with --config.data.source=hub):
 
-  python -m xstilts_jax.main --config configs/xlmr_large.py --workdir gs://bucket/runs/mnli
+  python -m xstilts_jax.data.download --dest ~/xstilts_data --tasks mnli,xnli,...
+  python -m xstilts_jax.main --config configs/xlmr_large.py --workdir runs/mnli
 
 All values are those of `default.py` (written for this run); see there for the schema.
 """

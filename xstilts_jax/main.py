@@ -7,9 +7,15 @@
 Run the same command again after a crash, a kill or a preemption: finished phases are kept,
 the unfinished one resumes from its last checkpoint.
 
-Exit codes: 0 done; 1 an error (e.g. a NaN loss: the message says which phase and step, the
-last good checkpoint is kept); 75 (EX_TEMPFAIL) stopped by SIGTERM after saving a checkpoint:
-run the same command again to resume.
+Before the first step the run checks that everything it will need exists (data, label
+lists, checkpoint, tokenizer) and stops at once listing what is missing;
+`--config.dry_run=True` prints the plan (phases, examples per split and language, steps,
+outputs) and trains nothing.
+
+Exit codes: 0 done (or the dry run printed); 1 an error (something the run needs is missing:
+the message lists it all; a NaN loss: the message says which phase and step, the last good
+checkpoint is kept); 75 (EX_TEMPFAIL) stopped by SIGTERM after saving a checkpoint: run the
+same command again to resume.
 """
 
 import os
@@ -50,6 +56,7 @@ def main(argv):
   from xstilts_jax.parallel import global_batch
   from xstilts_jax.train import experiment
   from xstilts_jax.train import loop
+  from xstilts_jax.train import preflight
 
   global_batch.maybe_initialize_distributed()
   if config.compilation_cache:
@@ -64,6 +71,9 @@ def main(argv):
     print(f'Stopped by SIGTERM after saving a checkpoint ({e}); run the same command to resume.',
           file=sys.stderr)
     sys.exit(EXIT_PREEMPTED)
+  except preflight.PreflightError as e:
+    print(f'error: {e}', file=sys.stderr)
+    sys.exit(EXIT_ERROR)
   except loop.NonFiniteLossError as e:
     logging.error('%s', e)
     print(f'error: {e}', file=sys.stderr)

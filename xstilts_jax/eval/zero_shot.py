@@ -21,7 +21,9 @@ from xstilts_jax.eval import submission
 from xstilts_jax.tasks import load
 
 
-def _languages(task, languages):
+def eval_languages(task, languages):
+  """The languages of `task` a run evaluates: those of `languages` the task has (all of its
+  languages when `languages` is empty or names none of them)."""
   if not languages:
     return list(task.languages)
   wanted = [l for l in languages if l in task.languages]
@@ -54,7 +56,7 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
   post = {k: qa_options.pop(k) for k in ('n_best', 'max_answer_length') if k in qa_options}
   options = qa_options if task.format == 'span_qa' else {}
   results = {}
-  for lang in _languages(task, languages):
+  for lang in eval_languages(task, languages):
     start = time.time()
     examples = _load(task, 'test', lang, load_kwargs, skip_missing, log)
     if examples is None:
@@ -104,7 +106,7 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
   """{lang: metrics} of BUCC or Tatoeba from sentence vectors `encode_fn(params, ids, mask)`."""
   embed = lambda s: _vectors(encode_fn, params, tokenizer, task, s, max_seq_length, batch_size)
   results = {}
-  for lang in _languages(task, languages):
+  for lang in eval_languages(task, languages):
     start = time.time()
     if task.name == 'bucc2018':
       sides = {}

@@ -96,18 +96,24 @@ def resolve_task(task: Union[str, registry.Task], data_dir: Optional[str] = None
   return dataclasses.replace(task, labels=rawfiles.read_label_list(path))
 
 
-def _load_local(task: registry.Task, split: str, lang: str, data_dir: str) -> Any:
+def local_patterns(task: registry.Task, split: str, lang: str, data_dir: str) -> tuple:
+  """The glob patterns (under `data_dir`) the local source reads for one split and language;
+  one per entry of `LocalSource.paths[split]`. Preflight checks these without reading them."""
   if task.local is None:
     raise ValueError(f'task {task.name!r} has no local source')
   if split not in task.local.paths:
     raise ValueError(f'task {task.name!r}: no local files for split {split!r}')
   patterns = task.local.paths[split]
-  single = isinstance(patterns, str)
-  patterns = (patterns,) if single else tuple(patterns)
+  patterns = (patterns,) if isinstance(patterns, str) else tuple(patterns)
   code = task.file_codes.get(lang, lang)
+  return tuple(os.path.join(data_dir, p.format(lang=lang, code=code, split=split))
+               for p in patterns)
+
+
+def _load_local(task: registry.Task, split: str, lang: str, data_dir: str) -> Any:
+  single = isinstance(task.local.paths.get(split), str) if task.local else False
   files = []
-  for pattern in patterns:
-    pattern = os.path.join(data_dir, pattern.format(lang=lang, code=code, split=split))
+  for pattern in local_patterns(task, split, lang, data_dir):
     matches = sorted(glob.glob(pattern))
     if not matches:
       raise FileNotFoundError(f'task {task.name!r} split {split!r} language {lang!r}: '

@@ -11,7 +11,10 @@ results.json; see train/loop.py):
   report/                    scores.md, scores.csv, summary.csv, scores.json, plots/
   results.json               the scores (as eval.score prints them) and the phases' results
 
-Running again skips what is finished and resumes what is not.
+Running again skips what is finished and resumes what is not. Before anything is loaded,
+`preflight.check` finds everything the unfinished phases need (data of every task × split ×
+language, label lists, checkpoint, tokenizer) or stops listing all that is missing;
+config.dry_run prints the plan (`preflight.dry_run`) and trains nothing.
 """
 
 import json
@@ -32,20 +35,16 @@ from xstilts_jax.parallel import mesh as mesh_lib
 from xstilts_jax.parallel import rules as rules_lib
 from xstilts_jax.report import tables
 from xstilts_jax.report import write as report_write
-from xstilts_jax.tasks import load
-from xstilts_jax.tasks.registry import get_task
 from xstilts_jax.train import loop
+from xstilts_jax.train import plan
+from xstilts_jax.train import preflight
 
-ZERO_SHOT = 'zero_shot.json'
+ZERO_SHOT = plan.ZERO_SHOT
 
 
 def _log(*args):
   if jax.process_index() == 0:
     print(*args, flush=True)
-
-
-def _names(text):
-  return [n.strip() for n in str(text or '').split(',') if n.strip()]
 
 
 def _write_json(path, obj):
@@ -84,30 +83,27 @@ def start_model(config, tokenizer):
   return model_config, jax.tree.map(np.asarray, nn.unbox(variables['params'])), {}
 
 
-def _tasks(names, config):
-  # A label list read from the data (CCG's supertags) comes from the data dir.
-  return [load.resolve_task(get_task(n), config.data.data_dir or None) for n in names]
-
-
 def run(config, workdir):
   """Runs (or finishes) the experiment in `workdir`; returns the scores dict."""
   t0 = time.time()
   workdir = os.path.abspath(workdir)
   pred_dir, label_dir = os.path.join(workdir, 'predictions'), os.path.join(workdir, 'labels')
-  intermediate = _tasks(_names(config.intermediate.tasks), config)
-  targets = _tasks(_names(config.targets), config)
-  trained = [t for t in targets if t.format != 'retrieval']
-  retrieved = [t for t in targets if t.format == 'retrieval']
-  for t in targets:
-    if not t.xtreme_name:
-      raise ValueError(f'config.targets: {t.name!r} is not an XTREME target task')
+  # Everything the run will need, checked before anything is loaded (PreflightError lists it).
+  run_plan = preflight.check(config, workdir, log=_log)
+  if config.dry_run:
+    preflight.dry_run(config, workdir, run_plan, log=_log)
+    return None
+  tasks_of = lambda kind: [plan.resolve(t, config) for p in run_plan if p.kind == kind
+                           for t in p.tasks]
+  intermediate, trained, retrieved = (tasks_of(k) for k in ('intermediate', 'target',
+                                                            'retrieval'))
+  targets = trained + retrieved
   _log(f'workdir {workdir}\nintermediate: {", ".join(t.name for t in intermediate) or "none"}'
        f'\ntargets: {", ".join(t.name for t in targets)}')
 
   target_dir = lambda t: os.path.join(workdir, f'target_{t.name}')
   retrieval_dir = os.path.join(workdir, 'retrieval')
-  todo = ([t for t in trained if not os.path.exists(os.path.join(target_dir(t), ZERO_SHOT))]
-          + ([] if loop.is_finished(retrieval_dir) or not retrieved else ['retrieval']))
+  todo = [p for p in run_plan if p.kind != 'intermediate' and not plan.is_finished(p, workdir)]
 
   tokenizer = load_tokenizer(config.tokenizer or config.model.pretrained)
   model_config, encoder, pretrained_heads = start_model(config, tokenizer)
@@ -128,7 +124,7 @@ def run(config, workdir):
       encoder = params['encoder']
 
   # Phase 3: each trained target task from the phase-2 encoder with a fresh head.
-  languages = _names(config.eval.languages)
+  languages = plan.names(config.eval.languages)
   qa_options = dict(doc_stride=config.qa.doc_stride, max_query_length=config.qa.max_query_length,
                     n_best=config.qa.n_best, max_answer_length=config.qa.max_answer_length)
   for task in trained:
