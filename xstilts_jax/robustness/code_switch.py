@@ -3,7 +3,7 @@
 Both directions: with an English-German dictionary, English text gets German words and
 German text gets English words. The user passes their own dictionary (`load_dictionary`);
 the shipped demo dictionaries (`xstilts_jax/assets/robustness/dictionaries/en-<lang>.txt`, a
-few hundred common words written for this project, under its licence) serve when none is
+about 80 common words each, written for this project, under its licence) serve when none is
 given. MUSE's own dictionaries are CC BY-NC 4.0, so none is shipped.
 """
 

@@ -36,8 +36,8 @@ def key_position(name: str) -> tuple:
     return (13.5, 1.0)
   if name == 'LSGT':
     return (1.25, 3.0)
-  row, col = name[:4], int(name[4:])
-  offset, y = {'AE': (0.0, 0), 'AD': (0.5, 1), 'AC': (0.75, 2), 'AB': (1.25, 3)}[row[:2]]
+  offset, y = {'AE': (0.0, 0), 'AD': (0.5, 1), 'AC': (0.75, 2), 'AB': (1.25, 3)}[name[:2]]
+  col = int(name[2:])
   return (offset + col, float(y))
 
 
