@@ -85,7 +85,8 @@ def neighbours(lang: str) -> dict:
   return {c: tuple(n) for c, n in table.items() if n}
 
 
-def typos(word: str, lang: str) -> list:
+@functools.lru_cache(maxsize=1 << 16)
+def typos(word: str, lang: str) -> tuple:
   """Every single keyboard typo of `word`: substitutions and insertions, deduplicated."""
   near = neighbours(lang)
   parts = graphemes.clusters(word)
@@ -99,7 +100,7 @@ def typos(word: str, lang: str) -> list:
         if not graphemes.is_mark(word[p]) or not graphemes.is_mark(n):
           found.append(word[:end] + n + word[end:])    # struck both: after the cluster
     start = end
-  return [w for w in dict.fromkeys(found) if w != word]
+  return tuple(w for w in dict.fromkeys(found) if w != word)
 
 
 def keyboard_edit(word: str, lang: str, rng: np.random.Generator) -> Optional[str]:

@@ -17,10 +17,12 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from xstilts_jax.robustness import char_edits, code_switch, graphemes, keyboards, segment
+from xstilts_jax.robustness import (char_edits, code_switch, graphemes, keyboards, scripts,
+                                   segment)
 
 KINDS = ('char', 'keyboard', 'word_drop', 'word_swap', 'word_repeat', 'code_switch')
 IN_WORD_KINDS = ('char', 'keyboard', 'code_switch')  # never change the number of words
+_UNSPACED_SCRIPTS = ('Hani', 'Hira', 'Kana', 'Thai', 'Laoo', 'Khmr', 'Mymr')
 
 
 def parse_kind(kind: str) -> tuple:
@@ -95,7 +97,7 @@ def perturb_pieces(pieces: Sequence[tuple], lang: str, parts: Sequence[str], lev
   eligible = [i for i in words if any(applies(p, i) for p in parts)]
   target = level * len(eligible)
   budget = int(target) + int(rng.random() < target - int(target))
-  used, dropped = set(), set()
+  used, dropped, switched = set(), set(), set()
   for i in rng.permutation(eligible).tolist():
     if budget <= 0:
       break
@@ -131,11 +133,35 @@ def perturb_pieces(pieces: Sequence[tuple], lang: str, parts: Sequence[str], lev
       if edited is None or edited == out[i]:
         continue
       out[i] = edited
+      if part == 'code_switch' and not single_word:
+        switched.add(i)
     used.add(i)
     budget -= 1
   if dropped:
     _tidy_spaces(pieces, out, dropped)
+  if switched and lang in segment.UNSPACED_LANGUAGES:
+    _space_switched(out, switched)
   return out
+
+
+def _space_switched(out, switched):
+  """Chinese, Thai, ... text: a switched-in word of a spaced language gets a space against
+  letters on either side ('我 like 学习'), or words would run together."""
+  for i in sorted(switched):
+    word = out[i]
+    if lang_is_spaced(word):
+      before = next((o for o in reversed(out[:i]) if o), '')
+      after = next((o for o in out[i + 1:] if o), '')
+      if before and graphemes.has_letter(before[-1]):
+        word = ' ' + word
+      if after and graphemes.has_letter(after[0]):
+        word = word + ' '
+      out[i] = word
+
+
+def lang_is_spaced(word: str) -> bool:
+  """Whether `word`'s script separates words with spaces (not Han, kana, Thai, Lao, ...)."""
+  return scripts.word_script(word) not in _UNSPACED_SCRIPTS
 
 
 def _tidy_spaces(pieces, out, dropped):
