@@ -48,8 +48,8 @@ def char_edit(word: str, rng: np.random.Generator) -> Optional[str]:
     if operation == 'insert':
       i = _choice(rng, letters)
       near = parts[i][0]
-      if near.isupper() and any(c[0].islower() for c in parts):
-        near = near.lower()  # insert lowercase inside a capitalised word
+      if near.isupper() and any(c[0].islower() for c in parts) and len(near.lower()) == 1:
+        near = near.lower()  # insert lowercase inside a capitalised word (not İ -> i̇)
       letter = _new_letter(near, '', rng)
       if letter is None:
         continue
