@@ -31,6 +31,6 @@ def has_letter(text: str) -> bool:
 
 def detached_marks(text: str) -> int:
   """How many clusters of `text` hold a combining mark with no base: the cluster starts with
-  the mark, or with a space the mark clings to (\X joins ' ' + U+093F into one cluster)."""
+  the mark, or with a space the mark clings to (\\X joins ' ' + U+093F into one cluster)."""
   return sum(1 for c in clusters(text)
              if is_mark(c[0]) or (c[0].isspace() and any(map(is_mark, c[1:]))))
