@@ -91,7 +91,7 @@ def _perturb_context(example, lang, kind, level, seed, key, dictionary):
 
 
 def _marks(name, before, after, problems, where):
-  if graphemes.detached_marks(after) > graphemes.detached_marks(before):
+  if before != after and graphemes.detached_marks(after) > graphemes.detached_marks(before):
     problems.append(f'{where}: {name} has a combining mark detached from its base')
 
 

@@ -9,6 +9,7 @@ import regex
 _CLUSTER = regex.compile(r'\X')
 _MARK = regex.compile(r'\p{M}')
 _LETTER = regex.compile(r'\p{L}')
+_DETACHED = regex.compile(r'(?:^|(?<=[\s\p{Cc}]))\p{M}+')
 
 
 def clusters(text: str) -> list:
@@ -30,7 +31,7 @@ def has_letter(text: str) -> bool:
 
 
 def detached_marks(text: str) -> int:
-  """How many clusters of `text` hold a combining mark with no base: the cluster starts with
-  the mark, or with a space the mark clings to (\\X joins ' ' + U+093F into one cluster)."""
-  return sum(1 for c in clusters(text)
-             if is_mark(c[0]) or (c[0].isspace() and any(map(is_mark, c[1:]))))
+  """How many clusters of `text` hold combining marks with no base letter: marks at the start,
+  after a control character (a cluster starts there) or after a space (\\X joins ' ' + U+093F
+  into one cluster, still a mark with no letter)."""
+  return len(_DETACHED.findall(text))

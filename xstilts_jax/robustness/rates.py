@@ -2,7 +2,7 @@
 
 Characters and tokens: edit operations of difflib's alignment (a replaced stretch counts its
 longer side) over the original length. Words: the original words (`split_words`) touched by
-an edit, plus the words of text inserted between words, over the number of original words;
+an edit, plus the further words of inserted text (a repeated word), over the original words;
 the perturbed text is never re-segmented, so a Thai or Chinese word with a typo counts once.
 """
 
@@ -32,13 +32,15 @@ def changed_words(original: str, perturbed: str, lang: str) -> tuple:
   for tag, i1, i2, j1, j2 in opcodes:  # insertions: to a touching word, an edited one first
     if tag != 'insert':
       continue
+    new = perturbed[j1:j2]
+    new_words = len(segment.split_words(new, lang)) or int(graphemes.has_letter(new))
     touching = [k for k, (s, e) in enumerate(words) if s <= i1 <= e]
-    if touching:
-      if not changed.intersection(touching):
-        changed.add(touching[0])
-    else:
-      new = perturbed[j1:j2]
-      inserted += len(segment.split_words(new, lang)) or int(graphemes.has_letter(new))
+    if touching and not changed.intersection(touching):
+      changed.add(touching[0])  # the insertion belongs to (or is) an edit of that word
+      new_words -= 1
+    elif touching:
+      new_words -= 1  # part of an edit already counted
+    inserted += max(new_words, 0)
   return len(changed) + inserted, len(words)
 
 
