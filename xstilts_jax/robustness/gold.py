@@ -11,10 +11,8 @@ Every perturbed example goes through `check_example`; its violations are returne
 """
 
 import dataclasses
-from typing import Optional
 
 from xstilts_jax.robustness import graphemes, perturb
-from xstilts_jax.tasks import examples as ex
 
 FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval')
 

@@ -7,7 +7,7 @@ the perturbed text is never re-segmented, so a Thai or Chinese word with a typo 
 """
 
 import difflib
-from typing import Optional, Sequence
+from typing import Sequence
 
 from xstilts_jax.robustness import graphemes, segment
 
