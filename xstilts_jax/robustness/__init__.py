@@ -12,14 +12,16 @@ from xstilts_jax.robustness.code_switch import (BilingualDictionary, load_dictio
 from xstilts_jax.robustness.gold import FORMATS, check_example, kinds_for_format, perturb_example
 from xstilts_jax.robustness.graphemes import clusters, detached_marks
 from xstilts_jax.robustness.keyboards import NoKeyboardLayout, keyboard_languages
-from xstilts_jax.robustness.perturb import (IN_WORD_KINDS, KINDS, parse_kind, perturb_text,
-                                            perturb_words, rng_for, word_candidates)
+from xstilts_jax.robustness.perturb import (IN_WORD_KINDS, KINDS, parse_kind, perturb_around,
+                                            perturb_text, perturb_words, rng_for,
+                                            word_candidates)
 from xstilts_jax.robustness.rates import realised_rates
 from xstilts_jax.robustness.segment import split_words
 
 __all__ = [
     'BilingualDictionary', 'FORMATS', 'IN_WORD_KINDS', 'KINDS', 'NoKeyboardLayout',
     'check_example', 'clusters', 'detached_marks', 'keyboard_languages', 'kinds_for_format',
-    'load_dictionary', 'parse_kind', 'perturb_example', 'perturb_text', 'perturb_words',
+    'load_dictionary', 'parse_kind', 'perturb_around', 'perturb_example', 'perturb_text',
+    'perturb_words',
     'realised_rates', 'rng_for', 'shipped_dictionary', 'split_words', 'word_candidates',
 ]

@@ -10,6 +10,7 @@ What each format perturbs (`kinds_for_format` says which kinds apply):
 Every perturbed example goes through `check_example`; its violations are returned.
 """
 
+import bisect
 import dataclasses
 
 from xstilts_jax.robustness import graphemes, perturb
@@ -66,23 +67,19 @@ def perturb_example(example, fmt: str, lang: str, kind: str, level: float, seed:
 
 
 def _perturb_context(example, lang, kind, level, seed, key, dictionary):
-  context = example.context
   spans = [(a.answer_start, a.answer_start + len(a.text)) for a in example.answers]
-  pieces = perturb.text_pieces(context, lang, protected=spans)
-  parts = perturb.parse_kind(kind)
-  dictionary = perturb._check(lang, parts, level, dictionary)
-  rng = perturb.rng_for(seed, lang, kind, float(level), *key)
-  out = perturb.perturb_pieces(pieces, lang, parts, level, rng, dictionary=dictionary)
+  pieces, out = perturb.perturb_around(example.context, lang, kind, level, seed,
+                                       protected=spans, key=key, dictionary=dictionary)
   starts, new_starts, old, new = [], [], 0, 0
-  for (piece, _, _), piece_out in zip(pieces, out):
+  for piece, piece_out in zip(pieces, out):
     starts.append(old)
     new_starts.append(new)
     old += len(piece)
     new += len(piece_out)
 
-  def moved(start):
-    k = max(i for i, s in enumerate(starts) if s <= start) if starts else 0
-    return new_starts[k] + start - starts[k] if starts else start
+  def moved(start):  # the answer's piece is protected: it moved, unchanged, with the rest
+    k = bisect.bisect_right(starts, start) - 1
+    return new_starts[k] + start - starts[k] if k >= 0 else start
 
   answers = [dataclasses.replace(a, answer_start=moved(a.answer_start)) for a in example.answers]
   return dataclasses.replace(example, context=''.join(out), answers=answers)

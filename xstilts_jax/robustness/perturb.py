@@ -212,6 +212,19 @@ def perturb_text(text: str, lang: str, kind: str, level: float, seed: int, *, ke
                                 dictionary=dictionary))
 
 
+def perturb_around(text: str, lang: str, kind: str, level: float, seed: int, *, protected,
+                   key=(), dictionary=None) -> tuple:
+  """Like `perturb_text`, leaving every segment that overlaps a `protected` (start, end) span
+  as it is. Returns (original pieces, output pieces): piece i of the text became output i,
+  so an offset inside a protected piece moves by the length change of the pieces before it."""
+  parts = parse_kind(kind)
+  dictionary = _check(lang, parts, level, dictionary)
+  rng = rng_for(seed, lang, kind, float(level), *key)
+  pieces = text_pieces(text, lang, protected)
+  return [p[0] for p in pieces], perturb_pieces(pieces, lang, parts, level, rng,
+                                                dictionary=dictionary)
+
+
 def perturb_words(words: Sequence[str], lang: str, kind: str, level: float, seed: int, *,
                   key=(), dictionary=None) -> list:
   """Tagging: each of `words` is one word (never re-split); only in-word kinds apply, so the
