@@ -156,3 +156,28 @@ def test_realised_rates():
   assert r['words'] == pytest.approx(1 / 4)
   r = rb.realised_rates('a b c d', 'b a c d', 'en')
   assert r['words'] == pytest.approx(2 / 4)  # a swap moves two words
+
+
+def test_token_rate_with_the_project_tokenizer():
+  import tokenizers  # the shipped tiny tokenizer's file, without the transformers wrapper
+  path = os.path.join(os.path.dirname(rb.__file__), '..', 'assets', 'tiny_tokenizer',
+                      'tokenizer.json')
+  backend = tokenizers.Tokenizer.from_file(path)
+  tok = lambda text: backend.encode(text, add_special_tokens=False).tokens  # noqa: E731
+  text = 'Der Hund schläft heute im Garten.'
+  assert rb.realised_rates(text, text, 'de', tokenizer=tok)['tokens'] == 0.0
+  noisy = rb.perturb_text(text, 'de', 'char', 0.5, seed=0)
+  before, after = tok(text), tok(noisy)
+  rate = rb.realised_rates(text, noisy, 'de', tokenizer=tok)['tokens']
+  assert before != after and 0 < rate <= max(len(before), len(after)) / len(before)
+
+
+def test_word_candidates_per_kind():
+  rng = np.random.default_rng(0)
+  assert rb.word_candidates('Hund', 'de', 'word_drop', rng, 5) == ['']
+  assert rb.word_candidates('Hund', 'de', 'word_repeat', rng, 5) == ['Hund Hund']
+  assert rb.word_candidates('喜欢', 'zh', 'word_repeat', rng, 5) == ['喜欢喜欢']
+  assert rb.word_candidates('Haus', 'de', 'code_switch', rng, 5) == ['House']
+  typos = rb.word_candidates('Hund', 'de', 'keyboard', rng, 500)
+  assert len(typos) == len(set(typos)) > 10 and 'Hund' not in typos
+  assert len(rb.word_candidates('a', 'en', 'char', rng, 5)) == 5
