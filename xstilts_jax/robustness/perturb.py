@@ -16,12 +16,15 @@ import hashlib
 from typing import Optional, Sequence
 
 import numpy as np
+import regex
 
 from xstilts_jax.robustness import (char_edits, code_switch, graphemes, keyboards, scripts,
                                    segment)
 
 KINDS = ('char', 'keyboard', 'word_drop', 'word_swap', 'word_repeat', 'code_switch')
 IN_WORD_KINDS = ('char', 'keyboard', 'code_switch')  # never change the number of words
+_SPACE = regex.compile(r'[\s\p{Cf}]+')
+_FORMAT = regex.compile(r'\p{Cf}')
 _UNSPACED_SCRIPTS = ('Hani', 'Hira', 'Kana', 'Thai', 'Laoo', 'Khmr', 'Mymr')
 
 
@@ -124,7 +127,7 @@ def perturb_pieces(pieces: Sequence[tuple], lang: str, parts: Sequence[str], lev
     elif part == 'word_repeat':
       space = ''
       for k in (i + 1, i - 1):
-        if 0 <= k < len(pieces) and not pieces[k][1] and pieces[k][0].isspace():
+        if 0 <= k < len(pieces) and not pieces[k][1] and _is_space(pieces[k][0]):
           space = pieces[k][0]
           break
       out[i] = out[i] + space + out[i]
@@ -164,12 +167,17 @@ def lang_is_spaced(word: str) -> bool:
   return scripts.word_script(word) not in _UNSPACED_SCRIPTS
 
 
+def _is_space(piece: str) -> bool:
+  """Blank: spaces, with any invisible format characters ICU keeps with them (soft hyphen)."""
+  return bool(_SPACE.fullmatch(piece)) and not all(map(_FORMAT.fullmatch, piece))
+
+
 def _tidy_spaces(pieces, out, dropped):
   """Removes the spaces a dropped word leaves doubled, leading, trailing or before
   punctuation ('A B C.' without B and C is 'A.'), whatever order the words were dropped in."""
   n = len(out)
   for k in range(n):
-    if pieces[k][1] or pieces[k][2] or not out[k] or not out[k].isspace():
+    if pieces[k][1] or pieces[k][2] or not out[k] or not _is_space(out[k]):
       continue
     p = k - 1
     while p >= 0 and out[p] == '':
@@ -179,7 +187,7 @@ def _tidy_spaces(pieces, out, dropped):
       q += 1
     if not any(j in dropped for j in range(p + 1, q)):
       continue
-    if p < 0 or q >= n or out[q].isspace() or not pieces[q][1]:
+    if p < 0 or q >= n or _is_space(out[q]) or not pieces[q][1]:
       out[k] = ''
 
 
