@@ -13,9 +13,12 @@ import bisect
 import functools
 import unicodedata
 
+import regex
 from fontTools import unicodedata as ucd
 
 COMMON = ('Zyyy', 'Zinh', 'Zzzz')  # common, inherited, unknown: no script of their own
+_SYLLABIC_ROLES = (regex.compile(r'\p{InSC=Consonant}'),
+                   regex.compile(r'\p{InSC=Vowel_Independent}'))
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,14 +50,22 @@ def _alphabet_in_range(script: str, category: str, start: int, end: int) -> tupl
                if unicodedata.category(c) == category and ucd.script(c) == script)
 
 
+@functools.lru_cache(maxsize=None)
 def alphabet(char: str) -> tuple:
   """The letters a new character next to or instead of `char` may be drawn from.
 
-  Letters of `char`'s script, block and general category (Ll stays Ll, Lo stays Lo). Empty
-  for a character that is not a letter or whose script is common/inherited.
+  Letters of `char`'s script, block and general category (Ll stays Ll, Lo stays Lo); in
+  Brahmic scripts a consonant draws consonants and an independent vowel independent vowels
+  (Unicode's Indic_Syllabic_Category), so the vowel signs on a replaced consonant stay
+  well-formed (`कि` -> `मि`, never `इि`). Empty for a character that is not a letter or whose
+  script is common/inherited.
   """
   category = unicodedata.category(char)
   script = script_of(char)
   if not category.startswith('L') or script in COMMON:
     return ()
-  return _alphabet_in_range(script, category, *_block_range(char))
+  letters = _alphabet_in_range(script, category, *_block_range(char))
+  for role in _SYLLABIC_ROLES:
+    if role.match(char):
+      return tuple(c for c in letters if role.match(c))
+  return letters
