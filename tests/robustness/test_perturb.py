@@ -142,6 +142,12 @@ def test_code_switch_both_directions(tmp_path):
   path.write_text('dog hund\ncat\n')
   with pytest.raises(ValueError, match='en-xx.txt:2: expected'):
     rb.load_dictionary(str(path), 'en', 'xx')
+  path = tmp_path / 'de-en.0-5000.txt'  # MUSE's names give the languages
+  path.write_text('hund dog\nkatze cat\n')
+  mine = rb.load_dictionary(str(path))
+  assert (mine.source, mine.target) == ('de', 'en')
+  assert rb.perturb_text('Der Hund', 'de', 'code_switch', 1.0, 0, dictionary=mine) == 'Der Dog'
+  assert rb.perturb_text('the cat', 'en', 'code_switch', 1.0, 0, dictionary=mine) == 'the katze'
 
 
 def test_realised_rates():

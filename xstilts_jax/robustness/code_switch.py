@@ -10,6 +10,7 @@ given. MUSE's own dictionaries are CC BY-NC 4.0, so none is shipped.
 import dataclasses
 import functools
 import os
+import re
 from typing import Mapping, Optional
 
 DICTIONARY_DIR = os.path.join(os.path.dirname(__file__), '..', 'assets', 'robustness',
@@ -44,8 +45,18 @@ def _same_case(word: str, translation: str) -> str:
   return translation
 
 
-def load_dictionary(path: str, source: str, target: str) -> BilingualDictionary:
-  """Reads a MUSE-format dictionary: each line `source_word target_word` (space or tab)."""
+def load_dictionary(path: str, source: Optional[str] = None,
+                    target: Optional[str] = None) -> BilingualDictionary:
+  """Reads a MUSE-format dictionary: each line `source_word target_word` (space or tab).
+
+  The languages default to MUSE's file name (`en-de.txt`, `de-en.0-5000.txt`).
+  """
+  if source is None or target is None:
+    m = re.match(r'([a-z]{2,3})-([a-z]{2,3})\b', os.path.basename(path))
+    if not m:
+      raise ValueError(f'{path}: name the languages (load_dictionary(path, "en", "de")) or '
+                       'name the file like MUSE, <source>-<target>.txt')
+    source, target = source or m.group(1), target or m.group(2)
   forward, backward = {}, {}
   with open(path, encoding='utf-8') as f:
     for lineno, line in enumerate(f, 1):
