@@ -41,11 +41,12 @@ def test_zero_gold_violations_on_every_fixture():
   for task, fmt, lang, examples in _fixture_sets():
     for kind in _kinds(fmt, lang):
       for i, example in enumerate(examples):
-        modes = (False, True) if fmt == 'span_qa' else (False,)
-        for qa_context in modes:
+        modes = {'span_qa': ((True, 'source'), (False, 'source')),
+                 'retrieval': ((False, 'source'), (False, 'target'))}.get(fmt, ((False, 'source'),))
+        for qa_context, side in modes:
           new, problems = rb.perturb_example(example, fmt, lang, kind, 0.5, seed=0, task=task,
                                              example_id=getattr(example, 'guid', str(i)),
-                                             qa_context=qa_context)
+                                             qa_context=qa_context, retrieval_side=side)
           violations += problems
           counts[fmt] = counts.get(fmt, 0) + 1
           if fmt == 'span_qa' and qa_context and example.answers:
@@ -100,5 +101,19 @@ def test_check_example_finds_violations():
   assert any('choices' in p for p in rb.check_example(
       mc, dataclasses.replace(mc, choices=['a', 'c']), 'multiple_choice'))
   corpus = ex.RetrievalCorpus('de', ['0'], ['Hund'], ['0'], ['dog'], [('0', '0')])
-  assert any('target' in p for p in rb.check_example(
-      corpus, dataclasses.replace(corpus, target=['cat']), 'retrieval'))
+  assert any('both sides' in p for p in rb.check_example(
+      corpus, dataclasses.replace(corpus, source=['Hnud'], target=['cta']), 'retrieval'))
+  assert any('gold' in p for p in rb.check_example(
+      corpus, dataclasses.replace(corpus, gold=[('0', '1')]), 'retrieval'))
+
+
+def test_retrieval_sides():
+  corpus = ex.RetrievalCorpus('de', ['0', '1'], ['Der Hund schläft.', 'Die Katze frisst.'],
+                              ['0', '1'], ['The cat eats.', 'The dog sleeps.'],
+                              [('0', '1'), ('1', '0')])
+  new, problems = rb.perturb_example(corpus, 'retrieval', 'de', 'char', 1.0, seed=0,
+                                     task='tatoeba', example_id='de')
+  assert problems == [] and new.target == corpus.target and new.source != corpus.source
+  new, problems = rb.perturb_example(corpus, 'retrieval', 'de', 'char', 1.0, seed=0,
+                                     task='tatoeba', example_id='de', retrieval_side='target')
+  assert problems == [] and new.source == corpus.source and new.target != corpus.target

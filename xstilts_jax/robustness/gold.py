@@ -1,8 +1,10 @@
 """Perturbing typed examples so the gold stays valid, and checking that it did.
 
 What each format perturbs (`kinds_for_format` says which kinds apply):
-- classification: both sentences; multiple choice: the prompt; retrieval: the query side
-  (`source`, the non-English sentences); these take every kind.
+- classification: both sentences; multiple choice: the prompt; retrieval: one side, by
+  default `source`, the non-English sentences of `lang` (the input whose robustness is in
+  question; in XTREME's Tatoeba direction the English side queries them), or `target` (the
+  English side, perturbed as English) with `retrieval_side='target'`; these take every kind.
 - span QA: the question; with `qa_context=True` also the context outside every answer span
   (segments touching an answer are left alone) and `answer_start` is recomputed.
 - tagging: inside words only (char, keyboard, one-word code-switching): the words are never
@@ -29,11 +31,11 @@ def kinds_for_format(fmt: str) -> tuple:
 
 def perturb_example(example, fmt: str, lang: str, kind: str, level: float, seed: int, *,
                     task: str, example_id: str, qa_context: bool = False,
-                    dictionary=None) -> tuple:
+                    dictionary=None, retrieval_side: str = 'source') -> tuple:
   """(perturbed copy of `example`, gold violations found by `check_example`).
 
   The key of each text is (seed, lang, kind, level, task, example_id, field); retrieval
-  keys each query by its source id instead of `example_id`.
+  keys each sentence by its own id instead of `example_id`.
   """
   allowed = kinds_for_format(fmt)
   bad = [p for p in perturb.parse_kind(kind) if p not in allowed]
@@ -60,9 +62,16 @@ def perturb_example(example, fmt: str, lang: str, kind: str, level: float, seed:
     words = perturb.perturb_words(example.words, lang, kind, level, seed,
                                   key=(task, example_id, 'words'), dictionary=dictionary)
     new = dataclasses.replace(example, words=words)
-  else:
+  elif retrieval_side == 'source':
     new = dataclasses.replace(example, source=[
         text(s, 'source', sid) for sid, s in zip(example.source_ids, example.source)])
+  elif retrieval_side == 'target':
+    new = dataclasses.replace(example, target=[
+        perturb.perturb_text(t, 'en', kind, level, seed, dictionary=dictionary,
+                             key=(task, tid, 'target'))
+        for tid, t in zip(example.target_ids, example.target)])
+  else:
+    raise ValueError(f"retrieval_side is 'source' or 'target', got {retrieval_side!r}")
   return new, check_example(example, new, fmt)
 
 
@@ -132,11 +141,16 @@ def check_example(original, perturbed, fmt: str) -> list:
         problems.append(f'{where}: word {i} {a!r} became {b!r} (empty or split)')
       _marks(f'word {i}', a, b, problems, where)
   elif fmt == 'retrieval':
-    same('lang', 'source_ids', 'target_ids', 'target', 'gold')
-    if len(original.source) != len(perturbed.source):
-      problems.append(f'{where}: {len(perturbed.source)} queries, expected {len(original.source)}')
-    for sid, a, b in zip(original.source_ids, original.source, perturbed.source):
-      _marks(f'query {sid}', a, b, problems, where)
+    same('lang', 'source_ids', 'target_ids', 'gold')
+    for side in ('source', 'target'):
+      before, after = list(getattr(original, side)), list(getattr(perturbed, side))
+      if len(before) != len(after):
+        problems.append(f'{where}: {len(after)} {side} sentences, expected {len(before)}')
+      for sid, a, b in zip(getattr(original, side + '_ids'), before, after):
+        _marks(f'{side} {sid}', a, b, problems, where)
+    if (list(original.source) != list(perturbed.source)
+        and list(original.target) != list(perturbed.target)):
+      problems.append(f'{where}: both sides changed; one side only keeps the gold pairs')
   else:
     raise ValueError(f'no gold check for format {fmt!r}; formats: {" ".join(FORMATS)}')
   return problems
