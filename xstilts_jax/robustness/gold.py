@@ -15,7 +15,7 @@ Every perturbed example goes through `check_example`; its violations are returne
 import bisect
 import dataclasses
 
-from xstilts_jax.robustness import graphemes, perturb
+from xstilts_jax.robustness import code_switch, graphemes, perturb
 
 FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval')
 
@@ -66,6 +66,8 @@ def perturb_example(example, fmt: str, lang: str, kind: str, level: float, seed:
     new = dataclasses.replace(example, source=[
         text(s, 'source', sid) for sid, s in zip(example.source_ids, example.source)])
   elif retrieval_side == 'target':
+    if 'code_switch' in perturb.parse_kind(kind):  # English switched into `lang`
+      dictionary = code_switch.resolve(lang, dictionary)
     new = dataclasses.replace(example, target=[
         perturb.perturb_text(t, 'en', kind, level, seed, dictionary=dictionary,
                              key=(task, tid, 'target'))
