@@ -40,7 +40,7 @@ def test_tatoeba_all_languages(real_data_dir):
   by_kind, failures = {}, []
   for lang in languages.TATOEBA + ('en',):
     sentences = _lines(real_data_dir, lang)
-    changed = total = differs = 0
+    changed = total = differs = checked = 0
     for i, sentence in enumerate(sentences):
       kind = KIND_CYCLE[i % len(KIND_CYCLE)]
       if kind == 'keyboard' and lang not in rb.keyboard_languages():
@@ -51,10 +51,13 @@ def test_tatoeba_all_languages(real_data_dir):
         failures.append((lang, kind, 'detached mark', sentence, out))
       if kind != 'word_drop' and not _new_characters_ok(sentence, out):
         failures.append((lang, kind, 'foreign character', sentence, out))
-      if i % 10 == 0:  # same key, same output; another seed, another output
+      if i % 10 == 0:  # same key, same output
         assert out == rb.perturb_text(sentence, lang, kind, LEVEL, seed=0, key=('tatoeba', i))
-        differs += out != rb.perturb_text(sentence, lang, kind, LEVEL, seed=1,
-                                          key=('tatoeba', i))
+      if checked < 20 and len(rb.split_words(sentence, lang)) >= 3:  # another seed, another
+        a, b = (rb.perturb_text(sentence, lang, 'char', 0.5, seed=s, key=('tatoeba', i))
+                for s in (0, 1))
+        checked += 1
+        differs += a != b
       n_changed, n_words = rates.changed_words(sentence, out, lang)
       changed += n_changed
       total += n_words
@@ -62,7 +65,7 @@ def test_tatoeba_all_languages(real_data_dir):
       kind_stats[0] += n_changed
       kind_stats[1] += n_words
     assert abs(changed / total - LEVEL) <= TOLERANCE, (lang, changed / total)
-    assert differs >= 12, (lang, differs)  # of 20 short sentences at 20%: most differ
+    assert differs >= checked - 1 and checked >= 10, (lang, differs, checked)
   assert failures == []
   for kind, (changed, total) in by_kind.items():
     assert abs(changed / total - LEVEL) <= TOLERANCE, (kind, changed / total)

@@ -15,8 +15,9 @@ from xstilts_jax.robustness import graphemes, scripts
 OPERATIONS = ('insert', 'delete', 'substitute', 'swap')
 
 
-def _choice(rng: np.random.Generator, items):
-  return items[int(rng.integers(len(items)))]
+def choice(rng: np.random.Generator, items):
+  """A uniform draw from `items` (rng.random() is several times cheaper than rng.integers)."""
+  return items[min(int(rng.random() * len(items)), len(items) - 1)]
 
 
 def _new_letter(near: str, avoid: str, rng: np.random.Generator) -> Optional[str]:
@@ -24,7 +25,7 @@ def _new_letter(near: str, avoid: str, rng: np.random.Generator) -> Optional[str
   if not letters or (len(letters) == 1 and letters[0] == avoid):
     return None
   while True:
-    letter = _choice(rng, letters)
+    letter = choice(rng, letters)
     if letter != avoid:
       return letter
 
@@ -44,22 +45,22 @@ def char_edit(word: str, rng: np.random.Generator) -> Optional[str]:
   if swaps:
     operations.append('swap')
   for _ in range(len(OPERATIONS)):
-    operation = _choice(rng, operations)
+    operation = choice(rng, operations)
     if operation == 'insert':
-      i = _choice(rng, letters)
+      i = choice(rng, letters)
       near = parts[i][0]
       if near.isupper() and any(c[0].islower() for c in parts) and len(near.lower()) == 1:
         near = near.lower()  # insert lowercase inside a capitalised word (not İ -> i̇)
       letter = _new_letter(near, '', rng)
       if letter is None:
         continue
-      at = i + int(rng.integers(2))  # before or after the chosen letter
+      at = i + int(rng.random() < 0.5)  # before or after the chosen letter
       return ''.join(parts[:at] + [letter] + parts[at:])
     if operation == 'delete':
-      i = _choice(rng, letters)
+      i = choice(rng, letters)
       return ''.join(parts[:i] + parts[i + 1:])
     if operation == 'substitute':
-      i = _choice(rng, letters)
+      i = choice(rng, letters)
       letter = _new_letter(parts[i][0], parts[i][0], rng)
       if letter is None:
         operations.remove('substitute')
@@ -67,6 +68,6 @@ def char_edit(word: str, rng: np.random.Generator) -> Optional[str]:
           return None
         continue
       return ''.join(parts[:i] + [letter + parts[i][1:]] + parts[i + 1:])
-    i = _choice(rng, swaps)
+    i = choice(rng, swaps)
     return ''.join(parts[:i] + [parts[i + 1], parts[i]] + parts[i + 2:])
   return None

@@ -17,7 +17,7 @@ from typing import Optional
 
 import numpy as np
 
-from xstilts_jax.robustness import graphemes, scripts
+from xstilts_jax.robustness import char_edits, graphemes, scripts
 
 KEYBOARD_FILE = os.path.join(os.path.dirname(__file__), '..', 'assets', 'robustness',
                              'keyboards.json')
@@ -106,4 +106,4 @@ def typos(word: str, lang: str) -> tuple:
 def keyboard_edit(word: str, lang: str, rng: np.random.Generator) -> Optional[str]:
   """`word` with one keyboard typo drawn uniformly; None if no key of it is on the layout."""
   options = typos(word, lang)
-  return options[int(rng.integers(len(options)))] if options else None
+  return char_edits.choice(rng, options) if options else None

@@ -66,7 +66,7 @@ def _in_word(part, word, lang, rng, dictionary, single_word):
   options = dictionary.translations(word, lang)
   if single_word:  # tagging: a translation must stay one word
     options = tuple(t for t in options if not any(c.isspace() for c in t))
-  return options[int(rng.integers(len(options)))] if options else None
+  return char_edits.choice(rng, options) if options else None
 
 
 def perturb_pieces(pieces: Sequence[tuple], lang: str, parts: Sequence[str], level: float,
@@ -81,8 +81,9 @@ def perturb_pieces(pieces: Sequence[tuple], lang: str, parts: Sequence[str], lev
     return out
   # Swap partners: the next or previous word with only unprotected non-words in between.
   partner = {}
+  guarded = any(p[2] for p in pieces)
   for a, b in zip(words, words[1:]):
-    if all(not pieces[k][2] for k in range(a + 1, b)) and out[a] != out[b]:
+    if out[a] != out[b] and not (guarded and any(pieces[k][2] for k in range(a + 1, b))):
       partner.setdefault(a, []).append(b)
       partner.setdefault(b, []).append(a)
 
@@ -101,7 +102,8 @@ def perturb_pieces(pieces: Sequence[tuple], lang: str, parts: Sequence[str], lev
   target = level * len(eligible)
   budget = int(target) + int(rng.random() < target - int(target))
   used, dropped, switched = set(), set(), set()
-  for i in rng.permutation(eligible).tolist():
+  for k in rng.random(len(eligible)).argsort().tolist():  # a random order of the words
+    i = eligible[k]
     if budget <= 0:
       break
     if i in used:
@@ -111,12 +113,12 @@ def perturb_pieces(pieces: Sequence[tuple], lang: str, parts: Sequence[str], lev
       options.remove('word_swap')
     if not options:
       continue
-    part = options[int(rng.integers(len(options)))]
+    part = char_edits.choice(rng, options)
     if part == 'word_swap':
       if budget == 1 and rng.random() < 0.5:
         break  # a swap costs two words: half the time, so one is spent on average
       free = [j for j in partner[i] if j not in used]
-      j = free[int(rng.integers(len(free)))]
+      j = char_edits.choice(rng, free)
       out[i], out[j] = out[j], out[i]
       used.update((i, j))
       budget -= 2
@@ -196,8 +198,9 @@ def text_pieces(text: str, lang: str, protected=()) -> list:
   span is protected."""
   pieces = []
   for s, e in segment.segments(text, lang):
-    guard = any(s < pe and ps < e for ps, pe in protected)
-    pieces.append((text[s:e], graphemes.has_letter(text[s:e]), guard))
+    piece = text[s:e]
+    guard = bool(protected) and any(s < pe and ps < e for ps, pe in protected)
+    pieces.append((piece, graphemes.has_letter(piece), guard))
   return pieces
 
 
