@@ -124,6 +124,10 @@ def test_keyboard_neighbours():
   assert set(near['g']) == set('tzfhvb')  # QWERTZ: z sits where US has y
   assert set(near['G']) == set('TZFHVB')
   assert 'й' in keyboards.neighbours('ru')['ц']
+  # Korean 2-set: one jamo of a syllable struck on a neighbouring key, recomposed.
+  korean = keyboards.typos('한', 'ko')
+  assert {'산', '란', '판', '헌', '항'} <= set(korean)
+  assert all(len(w) == 1 and '\uac00' <= w <= '\ud7a3' for w in korean)
   # Devanagari InScript: a vowel sign's neighbours are vowel signs (marks), never letters.
   assert all(rb.detached_marks('क' + n) == 0 for n in keyboards.neighbours('hi')['ि'])
 

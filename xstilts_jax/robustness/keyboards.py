@@ -85,12 +85,36 @@ def neighbours(lang: str) -> dict:
   return {c: tuple(n) for c, n in table.items() if n}
 
 
+# Hangul syllables are composed from jamo typed on a 2-set keyboard: initial, vowel, final.
+_INITIALS = 'ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ'
+_VOWELS = 'ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ'
+_FINALS = ' ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ'  # ' ': no final
+
+
+def _syllable_typos(syllable: str, near: dict) -> list:
+  """A precomposed Hangul syllable with one jamo struck on a neighbouring key, recomposed
+  (a jamo only becomes one that is valid in its place: ㄸ is never a final)."""
+  index = ord(syllable) - 0xAC00
+  jamo = [index // 588, index % 588 // 28, index % 28]
+  found = []
+  for place, table in enumerate((_INITIALS, _VOWELS, _FINALS)):
+    for n in near.get(table[jamo[place]], ()):
+      if n in table and n != ' ':
+        new = list(jamo)
+        new[place] = table.index(n)
+        found.append(chr(0xAC00 + (new[0] * 21 + new[1]) * 28 + new[2]))
+  return found
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def typos(word: str, lang: str) -> tuple:
   """Every single keyboard typo of `word`: substitutions and insertions, deduplicated."""
   near = neighbours(lang)
   parts = graphemes.clusters(word)
   found = []
+  for k, char in enumerate(word):
+    if '\uac00' <= char <= '\ud7a3':
+      found += [word[:k] + s + word[k + 1:] for s in _syllable_typos(char, near)]
   start = 0
   for k, cluster in enumerate(parts):
     end = start + len(cluster)

@@ -71,8 +71,19 @@ LAYOUTS = {
 MISSING = {
     'ht': 'no Haitian Creole layout in xkeyboard-config',
     'ja': 'typed through an input method (romaji or kana to kanji): key neighbours are not typos',
-    'ko': "xkb's kr layout is US plus a Hangul toggle; 2-set jamo typing needs an input method",
     'zh': 'typed through an input method (pinyin, ...): key neighbours are not typos',
+}
+# Korean: xkb's kr layout is US plus a Hangul toggle (the jamo come from the input method), so
+# the standard 2-set (Dubeolsik, KS X 5002) jamo positions are written here from the standard.
+KOREAN_2SET = {
+    'AD01': ['ㅂ', 'ㅃ'], 'AD02': ['ㅈ', 'ㅉ'], 'AD03': ['ㄷ', 'ㄸ'], 'AD04': ['ㄱ', 'ㄲ'],
+    'AD05': ['ㅅ', 'ㅆ'], 'AD06': ['ㅛ', 'ㅛ'], 'AD07': ['ㅕ', 'ㅕ'], 'AD08': ['ㅑ', 'ㅑ'],
+    'AD09': ['ㅐ', 'ㅒ'], 'AD10': ['ㅔ', 'ㅖ'],
+    'AC01': ['ㅁ', 'ㅁ'], 'AC02': ['ㄴ', 'ㄴ'], 'AC03': ['ㅇ', 'ㅇ'], 'AC04': ['ㄹ', 'ㄹ'],
+    'AC05': ['ㅎ', 'ㅎ'], 'AC06': ['ㅗ', 'ㅗ'], 'AC07': ['ㅓ', 'ㅓ'], 'AC08': ['ㅏ', 'ㅏ'],
+    'AC09': ['ㅣ', 'ㅣ'],
+    'AB01': ['ㅋ', 'ㅋ'], 'AB02': ['ㅌ', 'ㅌ'], 'AB03': ['ㅊ', 'ㅊ'], 'AB04': ['ㅍ', 'ㅍ'],
+    'AB05': ['ㅠ', 'ㅠ'], 'AB06': ['ㅜ', 'ㅜ'], 'AB07': ['ㅡ', 'ㅡ'],
 }
 _KEY_NAMES = re.compile(r'^(A[EDCB]\d\d|TLDE|BKSL|LSGT)$')
 
@@ -151,6 +162,9 @@ def build(xkb_dir, keysymdef):
     keys = resolve(spec, os.path.join(xkb_dir, 'symbols'), keysyms)
     layouts[lang] = {'xkb': spec, 'tagged': tagged, 'note': note,
                      'keys': {k: keys[k] for k in sorted(keys)}}
+  layouts['ko'] = {'xkb': None, 'tagged': False, 'keys': KOREAN_2SET,
+                   'note': '2-set (Dubeolsik) jamo keys from KS X 5002, written for this '
+                           "project; typos act on a syllable's jamo and recompose it"}
   version = ''
   changelog = '/usr/share/doc/xkb-data/changelog.Debian.gz'
   if os.path.exists(changelog):
