@@ -44,7 +44,7 @@ def test_tatoeba_all_languages(real_data_dir):
     for i, sentence in enumerate(sentences):
       kind = KIND_CYCLE[i % len(KIND_CYCLE)]
       if kind == 'keyboard' and lang not in rb.keyboard_languages():
-        kind = 'char'  # ja, ko, zh: no layout (keyboard_languages says so)
+        kind = 'char'  # ja, zh: no layout (keyboard_languages says so)
       out = rb.perturb_text(sentence, lang, kind, LEVEL, seed=0, key=('tatoeba', i))
       if (_mark_first_clusters(out) > _mark_first_clusters(sentence)
           or graphemes.detached_marks(out) > graphemes.detached_marks(sentence)):
