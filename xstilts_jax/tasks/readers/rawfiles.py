@@ -10,16 +10,69 @@ logs one warning per file on the `xstilts_jax.tasks` logger, so a run that goes 
 import csv
 import json
 import logging
+import os
 from typing import Iterator, Optional, Sequence, Tuple
 
 logger = logging.getLogger('xstilts_jax.tasks')
 
 
-def open_text(path: str, expected: str):
+def open_text(path: str, expected: str, lone_cr: bool = False) -> 'TextFile':
+  """A UTF-8 file to iterate line by line (line ends kept) or `read()` whole.
+
+  A byte that is not UTF-8 is an error naming the file, the line and the byte offset; so is
+  a carriage return that does not end a line (`\\r` alone; CSV passes lone_cr=True, a
+  quoted field may hold one). Lines end at `\\n` only.
+  """
+  if os.path.isdir(path):
+    raise IsADirectoryError(f'{path}: a folder; expected a file ({expected})')
   try:
-    return open(path, encoding='utf-8', newline='')
+    return TextFile(path, open(path, 'rb'), expected, lone_cr)
   except FileNotFoundError:
     raise FileNotFoundError(f'{path}: no such file; expected {expected}') from None
+
+
+class TextFile:
+  """A binary file decoded line by line, so a decode error knows its line and offset."""
+
+  def __init__(self, path, stream, expected, lone_cr):
+    self.path, self._stream, self._expected, self._lone_cr = path, stream, expected, lone_cr
+
+  def __enter__(self):
+    return self
+
+  def __exit__(self, *exc):
+    self._stream.close()
+
+  def __iter__(self) -> Iterator[str]:
+    offset = 0
+    for lineno, raw in enumerate(self._stream, 1):
+      try:
+        line = raw.decode('utf-8')
+      except UnicodeDecodeError as e:
+        raise self._decode_error(raw, e.start, lineno, offset) from None
+      cr = line.find('\r')
+      if cr != -1 and not self._lone_cr and line[cr:] != '\r\n':
+        raise ValueError(f'{self.path}:{lineno}: a carriage return (\\r) without a line feed '
+                         f'at column {cr + 1}; expected lines ending in \\n or \\r\\n '
+                         f'({self._expected})')
+      offset += len(raw)
+      yield line
+
+  def read(self) -> str:
+    data = self._stream.read()
+    try:
+      return data.decode('utf-8')
+    except UnicodeDecodeError as e:
+      start = data.rfind(b'\n', 0, e.start) + 1
+      lineno = data.count(b'\n', 0, start) + 1
+      raise self._decode_error(data[start:e.end], e.start - start, lineno, start) from None
+
+  def _decode_error(self, raw: bytes, at: int, lineno: int, offset: int) -> ValueError:
+    """The error for byte `at` of line `lineno`, which starts at byte `offset` of the file."""
+    column = len(raw[:at].decode('utf-8', 'replace')) + 1
+    return ValueError(f'{self.path}:{lineno}: invalid UTF-8 byte 0x{raw[at]:02x} at byte '
+                      f'offset {offset + at} (column {column}); expected UTF-8 text '
+                      f'({self._expected})')
 
 
 def jsonl_records(path: str, expected: str) -> Iterator[Tuple[int, dict]]:
@@ -45,7 +98,7 @@ def csv_records(path: str, required: Sequence[str],
 
   The line number is where the record ends (quoted fields may span lines).
   """
-  with open_text(path, expected) as f:
+  with open_text(path, expected, lone_cr=True) as f:
     reader = csv.reader(f)
     try:
       header = next(reader, [])

@@ -16,6 +16,7 @@ import logging
 from typing import Callable, Iterable, Optional, Sequence, Tuple, Union
 
 from xstilts_jax.tasks.examples import Answer, QAExample
+from xstilts_jax.tasks.readers import rawfiles
 
 logger = logging.getLogger('xstilts_jax.tasks')
 
@@ -122,11 +123,10 @@ def report_answers(where: str, counts: dict, kept: int, skipped: Optional[dict] 
 
 
 def _load_json(path: str) -> list:
+  with rawfiles.open_text(path, 'a SQuAD-format JSON file') as f:
+    text = f.read()
   try:
-    with open(path, encoding='utf-8') as f:
-      obj = json.load(f)
-  except FileNotFoundError:
-    raise FileNotFoundError(f'{path}: no such file; expected a SQuAD-format JSON file') from None
+    obj = json.loads(text)
   except json.JSONDecodeError as e:
     raise ValueError(f'{path}: malformed JSON at line {e.lineno} column {e.colno}: {e.msg}; '
                      'expected a SQuAD-format JSON file') from None
