@@ -146,7 +146,7 @@ def test_xnli_language_code_matched_case_insensitively(tmp_path, caplog):
   with caplog.at_level(logging.WARNING):
     after = load_examples('xnli', 'dev', 'de', data_dir=str(tmp_path))
   assert after == before
-  assert 'xnli.dev.tsv: ' in caplog.text and '1 language code not in lower case' in caplog.text
+  assert 'xnli.dev.tsv (language de): kept all' in caplog.text and '1 language code not in lower case' in caplog.text
 
 
 def test_xnli_unknown_language_is_an_error(tmp_path):
@@ -185,4 +185,4 @@ def test_empty_squad_question_is_counted(tmp_path, caplog):
   with caplog.at_level(logging.WARNING):
     examples = load_examples('xquad', 'test', 'de', data_dir=str(tmp_path))
   assert sum(not e.question for e in examples) == 1
-  assert 'xquad.de.json: kept all' in caplog.text and '1 empty question' in caplog.text
+  assert 'xquad.de.json: kept all' in caplog.text and '1 empty question (first at question' in caplog.text

@@ -11,7 +11,8 @@ import csv
 import json
 import logging
 import os
-from typing import Iterator, Optional, Sequence, Tuple
+import re
+from typing import Iterator, Optional, Sequence, Tuple, Union
 
 logger = logging.getLogger('xstilts_jax.tasks')
 
@@ -152,6 +153,61 @@ def count_skipped(path: str, counts: dict, kept: int, skipped: Optional[dict]) -
       skipped[reason] = skipped.get(reason, 0) + n
   detail = ', '.join(f'{n} {reason}' for reason, n in sorted(counts.items()))
   logger.warning('%s: skipped %s; kept %d records', path, detail, kept)
+
+
+# C0 and C1 control characters except tab, line feed and carriage return (line ends are
+# handled by open_text; a tab separates fields).
+CONTROL_CHARS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]')
+
+
+class RecordNotes:
+  """Records a reader keeps as XTREME does but a user should hear about, counted per file:
+  duplicate records, empty text fields, text with control characters (kept unchanged: the
+  tokenizer's normaliser decides, as in XTREME). `log` writes one warning naming the count
+  and the first line of each kind; nothing is logged for a clean file.
+
+    notes = RecordNotes(path)
+    notes.check(lineno, {'sentence1': s1, 'sentence2': s2}, label)
+    notes.log(kept=len(examples))
+  """
+
+  def __init__(self, where: str):
+    self.where = where
+    self.counts, self.first = {}, {}
+    self._seen = set()
+
+  def note(self, what: str, at: Union[int, str], detail: str = ''):
+    """Counts one record of kind `what` ('<singular>|<plural>' when they differ) at line `at`
+    (or a record named by the string `at`, where a file has no lines: JSON)."""
+    self.counts[what] = self.counts.get(what, 0) + 1
+    at = f'line {at}' if isinstance(at, int) else at
+    self.first.setdefault(what, f'{at}: {detail}' if detail else at)
+
+  def check(self, at: Union[int, str], texts: dict, *key):
+    """Notes a record whose `texts` (field -> text) and `key` (e.g. its label) repeat an
+    earlier record, an empty field, and control characters in any field."""
+    record = (tuple(texts.values()),) + key
+    if record in self._seen:
+      self.note('duplicate record|duplicate records', at)
+    self._seen.add(record)
+    for name, text in texts.items():
+      if not text.strip():
+        self.note(f'empty {name}', at)
+    for text in texts.values():
+      control = CONTROL_CHARS.search(text)
+      if control:
+        self.note('record with control characters|records with control characters', at,
+                  f'U+{ord(control.group()):04X}')
+        break
+
+  def log(self, kept: int, what: str = 'records'):
+    if not self.counts:
+      return
+    parts = []
+    for kind, n in self.counts.items():
+      one, _, many = kind.partition('|')
+      parts.append(f'{n} {one if n == 1 or not many else many} (first at {self.first[kind]})')
+    logger.warning('%s: kept all %d %s; %s', self.where, kept, what, ', '.join(parts))
 
 
 def read_label_list(path: str) -> tuple:
