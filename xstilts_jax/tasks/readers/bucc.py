@@ -32,7 +32,7 @@ def read_bucc(files, lang, split=None):
 
 def _corpus(path):
   ids, sentences, seen = [], [], set()
-  notes = rawfiles.RecordNotes(path)
+  notes = rawfiles.RecordNotes(path, 'sentence')
   with rawfiles.open_text(path, 'a BUCC sentence file') as f:
     for lineno, line in enumerate(f, 1):
       line = line.rstrip('\r\n')
@@ -45,5 +45,5 @@ def _corpus(path):
       ids.append(sid)
       sentences.append(sentence.strip())
       notes.check(lineno, {'sentence': sentences[-1]})
-  notes.log(len(sentences), 'sentences')
+  notes.log(len(sentences))
   return ids, sentences

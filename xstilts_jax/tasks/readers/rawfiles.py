@@ -171,8 +171,8 @@ class RecordNotes:
     notes.log(kept=len(examples))
   """
 
-  def __init__(self, where: str):
-    self.where = where
+  def __init__(self, where: str, record: str = 'record'):
+    self.where, self.record = where, record
     self.counts, self.first = {}, {}
     self._seen = set()
 
@@ -188,7 +188,7 @@ class RecordNotes:
     earlier record, an empty field, and control characters in any field."""
     record = (tuple(texts.values()),) + key
     if record in self._seen:
-      self.note('duplicate record|duplicate records', at)
+      self.note(f'duplicate {self.record}|duplicate {self.record}s', at)
     self._seen.add(record)
     for name, text in texts.items():
       if not text.strip():
@@ -196,18 +196,18 @@ class RecordNotes:
     for text in texts.values():
       control = CONTROL_CHARS.search(text)
       if control:
-        self.note('record with control characters|records with control characters', at,
-                  f'U+{ord(control.group()):04X}')
+        kind = f'{self.record} with control characters|{self.record}s with control characters'
+        self.note(kind, at, f'U+{ord(control.group()):04X}')
         break
 
-  def log(self, kept: int, what: str = 'records'):
+  def log(self, kept: int):
     if not self.counts:
       return
     parts = []
     for kind, n in self.counts.items():
       one, _, many = kind.partition('|')
       parts.append(f'{n} {one if n == 1 or not many else many} (first at {self.first[kind]})')
-    logger.warning('%s: kept all %d %s; %s', self.where, kept, what, ', '.join(parts))
+    logger.warning('%s: kept all %d %ss; %s', self.where, kept, self.record, ', '.join(parts))
 
 
 def read_label_list(path: str) -> tuple:

@@ -37,7 +37,7 @@ def read_squad(files: Union[str, Sequence[str]], lang: Optional[str] = None,
   examples, seen = [], set()
   for path in files:
     data, counts, before = _load_json(path), {}, len(examples)
-    notes = rawfiles.RecordNotes(path)
+    notes = rawfiles.RecordNotes(path, 'question')
     for a, article in enumerate(data):
       paragraphs = _field(article, 'paragraphs', list, path, f'data[{a}]')
       for p, paragraph in enumerate(paragraphs):
@@ -73,7 +73,7 @@ def read_squad(files: Union[str, Sequence[str]], lang: Optional[str] = None,
           examples.append(QAExample(guid=qid, question=question, context=context,
                                     answers=answers, is_impossible=impossible))
     report_answers(path, counts, len(examples) - before, skipped)
-    notes.log(len(examples) - before, 'questions')
+    notes.log(len(examples) - before)
   return examples
 
 

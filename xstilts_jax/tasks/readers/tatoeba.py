@@ -45,7 +45,7 @@ def _lines(path):
   while lines and not lines[-1]:
     lines.pop()
     blank_at_end += 1
-  notes = rawfiles.RecordNotes(path)
+  notes = rawfiles.RecordNotes(path, 'sentence')
   for lineno, line in enumerate(lines, 1):
     if not line:
       raise ValueError(f'{path}:{lineno}: blank line; expected one sentence per line (a blank '
@@ -54,5 +54,5 @@ def _lines(path):
   if blank_at_end:
     rawfiles.logger.warning('%s: ignored %d blank lines at the end; kept %d sentences', path,
                             blank_at_end, len(lines))
-  notes.log(len(lines), 'sentences')
+  notes.log(len(lines))
   return lines
