@@ -186,3 +186,17 @@ def test_empty_squad_question_is_counted(tmp_path, caplog):
     examples = load_examples('xquad', 'test', 'de', data_dir=str(tmp_path))
   assert sum(not e.question for e in examples) == 1
   assert 'xquad.de.json: kept all' in caplog.text and '1 empty question (first at question' in caplog.text
+
+
+def test_panx_repeated_sentences_and_empty_tokens_are_counted(tmp_path, caplog):
+  path = _copy_task(tmp_path, 'panx/panx_dataset/ru-test')
+  first = path.read_text(encoding='utf-8').split('\n\n')[0]
+  with open(path, 'a', encoding='utf-8') as f:
+    f.write(f'\n{first}\n\nru:\tO\nru:x\tO\n')
+  before = len(load_examples('panx', 'test', 'ru'))
+  with caplog.at_level(logging.WARNING):
+    examples = load_examples('panx', 'test', 'ru', data_dir=str(tmp_path))
+  assert len(examples) == before + 2
+  assert examples[-2].words == examples[0].words and examples[-1].words == ('', 'x')
+  assert '1 duplicate sentence (first at line' in caplog.text
+  assert '1 empty token (first at line' in caplog.text
