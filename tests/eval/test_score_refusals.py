@@ -171,3 +171,18 @@ def test_non_utf8_prediction_names_line_and_offset(copy_mock):
   with pytest.raises(SubmissionError, match=rf'test-de.tsv:2: invalid UTF-8 byte 0xff at byte '
                                             rf'offset {offset}'):
     _score(mock)
+
+
+@pytest.mark.parametrize('task,suffix,gold,message', [
+    ('xnli', 'tsv', '', r'l/xnli/test-de.tsv: empty; expected one label per line'),
+    ('udpos', 'tsv', '', r'l/udpos/test-de.tsv: empty; expected sentences'),
+    ('xquad', 'json', '{"data": []}', r'l/xquad/test-de.json: no questions; expected'),
+])
+def test_empty_gold_file_is_refused_with_its_name(tmp_path, task, suffix, gold, message):
+  # evaluate.py divides by zero here; score.py's CLI reports SubmissionErrors in one line
+  for side, text in (('p', '{}' if suffix == 'json' else ''), ('l', gold)):
+    path = tmp_path / side / task / f'test-de.{suffix}'
+    path.parent.mkdir(parents=True)
+    path.write_text(text)
+  with pytest.raises(SubmissionError, match=message):
+    score_dirs(str(tmp_path / 'p'), str(tmp_path / 'l'))

@@ -319,6 +319,9 @@ def read_pair(pred_path, label_path, task, lang=None, warnings=None):
     labels = read_qa_labels(label_path)
     predictions, text = read_qa_predictions(pred_path, with_text=True)
     gold = set(question_ids(labels))
+    if not gold:
+      raise SubmissionError(f'{label_path}: no questions; expected SQuAD JSON with at least one '
+                            '(nothing to score)')
     unknown = [qid for qid in predictions if qid not in gold]
     if unknown:
       more = f' (and {len(unknown) - 1} more)' if len(unknown) > 1 else ''
@@ -332,12 +335,18 @@ def read_pair(pred_path, label_path, task, lang=None, warnings=None):
   if spec.kind == 'label':
     gold = read_labels_file(label_path, task, lang)
     pred = read_labels_file(pred_path, task, lang)
+    if not gold:
+      raise SubmissionError(f'{label_path}: empty; expected one label per line (nothing to '
+                            'score)')
     if len(gold) != len(pred):
       longer = pred if len(pred) > len(gold) else gold
       _count_mismatch(pred_path, label_path, len(pred), len(gold), 'lines',
                       lambda i: longer[i][0])
     return [v for _, v in gold], [v for _, v in pred]
   gold, pred = read_tags_file(label_path, task), read_tags_file(pred_path, task)
+  if not gold:
+    raise SubmissionError(f'{label_path}: empty; expected sentences of one tag per line '
+                          '(nothing to score)')
   if len(gold) != len(pred):
     longer = pred if len(pred) > len(gold) else gold
     _count_mismatch(pred_path, label_path, len(pred), len(gold), 'sentences',
