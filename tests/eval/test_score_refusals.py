@@ -109,14 +109,25 @@ def test_duplicate_qa_id_in_labels_is_refused(tmp_path):
 
 # ------------------------------------------------------------------ BUCC
 
-@pytest.mark.parametrize('side', [0, 1])
-def test_empty_bucc_file_is_refused(copy_mock, side):
+def test_empty_bucc_gold_file_is_refused(copy_mock):
   mock = copy_mock('bucc2018')
-  path = mock[side] / 'bucc2018/test-fr.tsv'
+  path = mock[1] / 'bucc2018/test-fr.tsv'
   path.write_text('')
   with pytest.raises(SubmissionError, match=rf'{path}: no pairs; expected one '
                                             r'`<source id>\\t<target id>` per line'):
     _score(mock)
+
+
+def test_empty_bucc_prediction_file_scores_zero_with_a_warning(copy_mock):
+  # Mining at a threshold may keep no pair: a legitimate 0, said in a warning.
+  mock = copy_mock('bucc2018')
+  path = mock[0] / 'bucc2018/test-fr.tsv'
+  path.write_text('')
+  scores = _score(mock)
+  assert scores['tasks']['bucc2018']['langs']['fr'] == {'f1': 0.0, 'precision': 0.0,
+                                                        'recall': 0.0}
+  assert scores['warnings'] == [f'{path}: no pairs predicted; scored 0, as the official '
+                                'scorer does']
 
 
 def test_repeated_bucc_pairs_are_counted_in_a_warning(copy_mock):

@@ -18,10 +18,12 @@ Files outside the nine tasks' official languages (e.g. Mewsli-X) are listed in "
 Refused (SubmissionError, one line naming the file and record), where evaluate.py would
 mis-score without a word: a Tatoeba index that is not a plain ASCII decimal or is past the
 language's English side (`languages.TATOEBA_SIZES`), a QA id that is not a gold question
-or appears twice (json keeps the last), an empty BUCC file, a folder where a file should be
-(or a file where a task folder should be), non-UTF-8 bytes (line and byte offset named).
+or appears twice (json keeps the last), an empty gold file (nothing to score), a folder
+where a file should be (or a file where a task folder should be), non-UTF-8 bytes (line and
+byte offset named).
 Tolerated as evaluate.py does, with a line in "warnings": unanswered questions (scored 0),
-repeated BUCC pairs (counted once).
+an empty BUCC prediction file (0: mining at a threshold may keep no pair), repeated BUCC
+pairs (counted once).
 """
 
 import argparse

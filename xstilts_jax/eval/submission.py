@@ -188,10 +188,11 @@ def read_tags_file(path, task):
   return sentences
 
 
-def read_pairs_file(path, warnings=None):
-  """BUCC pairs -> [(line number, (source id, target id))]. An empty file is an error (the
-  official scorer scores it 0); repeated pairs count once there, so they are kept and
-  counted in a warning appended to `warnings`."""
+def read_pairs_file(path, warnings=None, gold=True):
+  """BUCC pairs -> [(line number, (source id, target id))]. An empty gold file is an error
+  (every submission would score 0); an empty prediction file is a legitimate 0 (mining at a
+  threshold may keep no pair) and, like repeated pairs (counted once by the official scorer
+  too), is described in a warning appended to `warnings`."""
   out, seen, repeated = [], {}, []
   for lineno, line in enumerate(_read_lines(path), 1):
     fields = line.strip().split('\t')
@@ -203,9 +204,11 @@ def read_pairs_file(path, warnings=None):
       repeated.append((lineno, seen[pair]))
     seen.setdefault(pair, lineno)
     out.append((lineno, pair))
-  if not out:
+  if not out and gold:
     raise SubmissionError(f'{path}: no pairs; expected one `<source id>\\t<target id>` per '
-                          'line')
+                          'line (nothing to score)')
+  if not out and warnings is not None:
+    warnings.append(f'{path}: no pairs predicted; scored 0, as the official scorer does')
   if repeated and warnings is not None:
     (line, first), n = repeated[0], len(repeated)
     warnings.append(f'{path}:{line}: {n} repeated pair{"s" if n > 1 else ""} (first repeats '
@@ -331,7 +334,7 @@ def read_pair(pred_path, label_path, task, lang=None, warnings=None):
     return labels, predictions
   if spec.kind == 'pairs':
     return ([p for _, p in read_pairs_file(label_path, warnings)],
-            [p for _, p in read_pairs_file(pred_path, warnings)])
+            [p for _, p in read_pairs_file(pred_path, warnings, gold=False)])
   if spec.kind == 'label':
     gold = read_labels_file(label_path, task, lang)
     pred = read_labels_file(pred_path, task, lang)

@@ -74,14 +74,14 @@ def load_examples(task: Union[str, registry.Task], split: str, lang: Optional[st
     raise ValueError(f'task {task.name!r} has no split {split!r}; its splits: {task.splits}')
   if source == 'local':
     examples, files = _load_local(task, split, lang, data_dir or FIXTURES_DIR)
-    where = ', '.join(files)
   elif source == 'hub':
     examples = _load_hub(task, split, lang, hub_dir, limit)
-    where = ', '.join(ref.copy_dir(hub_dir) if hub_dir else f'{ref.path} {ref.name or ""}'.strip()
-                      for ref in hub_refs(task, split, lang))
+    files = [f'{ref.copy_dir(hub_dir) if hub_dir else ref.path + "/" + (ref.name or "default")} '
+             f'split {ref.hub_split}' for ref in hub_refs(task, split, lang)]
   else:
     raise ValueError(f"source must be 'local' or 'hub', got {source!r}")
   if not examples:
+    where = ', '.join(files[:5]) + (f' and {len(files) - 5} more' if len(files) > 5 else '')
     raise ValueError(f'task {task.name!r} split {split!r} language {lang!r}: no example in '
                      f'{where}; expected at least one')
   return list(examples[:limit] if limit else examples)

@@ -4,7 +4,10 @@ Every error names the file, the line and what was expected. Records a reader dro
 purpose (NLI pairs without a gold label) are counted, never silent: the reader adds them to
 the `skipped` dict its caller may pass (reason -> count, the convention of `read_squad`) and
 logs one warning per file on the `xstilts_jax.tasks` logger, so a run that goes through
-`load_examples` shows the counts in its log (absl logging forwards this logger).
+`load_examples` shows the counts in its log (absl logging forwards this logger). Records
+kept but worth knowing (duplicates, empty fields, control characters) are counted the same
+way by `RecordNotes`. Every reader opens its files with `open_text`, so a byte that is not
+UTF-8 or a carriage return inside a line is named by file, line and offset.
 """
 
 import csv
