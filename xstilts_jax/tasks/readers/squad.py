@@ -9,8 +9,8 @@ with no answer is dropped too (`question_without_answer`). The counts go to the 
 `skipped` dict and one warning per file (hub: per data set and split) on the
 `xstilts_jax.tasks` logger; nothing is changed or dropped silently. Empty questions,
 repeated (question, context) pairs and control characters are kept and counted
-(`rawfiles.RecordNotes`). The hub converters
-(`hub_intermediate`, `hub_xtreme`) use the same `check_answers`.
+(`rawfiles.RecordNotes`). The hub converters (`hub_intermediate`, `hub_xtreme`) use the
+same `check_answers`.
 """
 
 import json
