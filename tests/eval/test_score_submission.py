@@ -92,7 +92,8 @@ def _pair(tmp_path, task, lang, labels, preds):
   ('xnli', 'neutral\n', 'neutral\nentailment\n', r'2 lines but .* has 1.*p/xnli/test-de.tsv:2'),
   ('xnli', 'neutral\nentailment\n', 'neutral\nyes\n', r'p/xnli/test-de.tsv:2: unknown label'),
   ('pawsx', '0\n1\n', '0\t1\n1\n', r'p/pawsx/test-de.tsv:1: expected one column'),
-  ('tatoeba', '1\n2\n', '1\nx\n', r'p/tatoeba/test-de.tsv:2: expected a sentence index'),
+  ('tatoeba', '1\n2\n', '1\nx\n', r"p/tatoeba/test-de.tsv:2: sentence index 'x'; expected a "
+   'decimal integer'),
   ('xnli', 'neutral\nentailment\n', 'neutral\n\n', r'p/xnli/test-de.tsv:2: empty line'),
   ('udpos', 'NOUN\nVERB\n\nDET\n', 'NOUN\nVERB\n\nDET\nNOUN\n',
    r'p/udpos/test-de.tsv:4: sentence has 2 tags .*/l/udpos/test-de.tsv:4 has 1'),

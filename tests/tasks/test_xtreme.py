@@ -220,15 +220,6 @@ def test_tatoeba_unaligned(tmp_path):
     load_examples('tatoeba', 'test', 'el', data_dir=str(tmp_path))
 
 
-def test_empty_split(tmp_path):
-  path = tmp_path / 'xnli/XNLI-1.0/xnli.test.tsv'
-  path.parent.mkdir(parents=True)
-  header = open(os.path.join(FIXTURES_DIR, 'xnli/XNLI-1.0/xnli.test.tsv')).readline()
-  path.write_text(header)
-  with pytest.raises(ValueError, match=r"'xnli' split 'test' language 'de' .*empty"):
-    load_examples('xnli', 'test', 'de', data_dir=str(tmp_path))
-
-
 def test_udpos_drops_sentences_without_text(tmp_path, caplog):
   from xstilts_jax.tasks.readers import conllu
   path = tmp_path / 'x_tb-ud-test.conllu'

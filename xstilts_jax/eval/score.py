@@ -14,6 +14,16 @@ out of "tasks" (never scored 0); a present task lacking some official languages 
 language, but its average, its category and the XTREME score are null (an average over part
 of the language list is not comparable), and each such language is listed as "task/lang".
 Files outside the nine tasks' official languages (e.g. Mewsli-X) are listed in "ignored".
+
+Refused (SubmissionError, one line naming the file and record), where evaluate.py would
+mis-score without a word: a Tatoeba index that is not a plain ASCII decimal or is past the
+language's English side (`languages.TATOEBA_SIZES`), a QA id that is not a gold question
+or appears twice (json keeps the last), an empty gold file (nothing to score), a folder
+where a file should be (or a file where a task folder should be), non-UTF-8 bytes (line and
+byte offset named).
+Tolerated as evaluate.py does, with a line in "warnings": unanswered questions (scored 0),
+an empty BUCC prediction file (0: mining at a threshold may keep no pair), repeated BUCC
+pairs (counted once).
 """
 
 import argparse
@@ -51,10 +61,10 @@ def score_task(task_name, pred_dir, label_dir, warnings):
   for lang in task.langs:
     pred_path = submission.submission_path(pred_dir, task.name, lang)
     label_path = submission.submission_path(label_dir, task.name, lang)
-    if not os.path.isfile(pred_path):
+    if not os.path.lexists(pred_path):
       missing.append(lang)
       continue
-    labels, predictions = submission.read_pair(pred_path, label_path, task.name)
+    labels, predictions = submission.read_pair(pred_path, label_path, task.name, lang, warnings)
     if task.kind == 'qa':
       n, total = _unanswered(labels, predictions)
       if n:
@@ -90,6 +100,12 @@ def score_dirs(pred_dir, label_dir):
       raise submission.SubmissionError(f'{d}: not a directory')
   tasks, missing, warnings = {}, [], []
   for name in xtreme_tasks.TASKS:
+    for d in (pred_dir, label_dir):
+      path = os.path.join(d, name)
+      if os.path.lexists(path) and not os.path.isdir(path):
+        raise submission.SubmissionError(
+            f'{path}: a file; expected a folder of test-<lang>.{xtreme_tasks.TASKS[name].suffix} '
+            'files')
     if not os.path.isdir(os.path.join(pred_dir, name)):
       missing.append(name)
       continue

@@ -14,6 +14,8 @@ import os
 import re
 
 from xstilts_jax.eval import xtreme_tasks
+from xstilts_jax.tasks import languages
+from xstilts_jax.tasks.readers import rawfiles
 
 
 class SubmissionError(ValueError):
@@ -117,34 +119,50 @@ def _write_text(path, text):
 # ---------------------------------------------------------------- reading
 
 
-def _read_lines(path):
+def _open(path, expected):
+  """A submission file's text (rawfiles.open_text: decode errors name line and offset)."""
   try:
-    with open(path, encoding='utf-8') as f:
-      return f.read().splitlines()
-  except UnicodeDecodeError as e:
-    raise SubmissionError(f'{path}: not UTF-8 ({e})') from None
+    return rawfiles.open_text(path, expected)
+  except OSError as e:
+    raise SubmissionError(str(e)) from None
 
 
-def _check_value(path, lineno, value, task):
+def _read_lines(path, expected='one value per line'):
+  try:
+    with _open(path, expected) as f:
+      return [line.rstrip('\r\n') for line in f]
+  except ValueError as e:
+    raise SubmissionError(str(e)) from None
+
+
+def _check_value(path, lineno, value, task, lang=None):
   if '\t' in value:
     raise SubmissionError(f'{path}:{lineno}: expected one column, got {value.count(chr(9)) + 1}')
   if task.name == 'tatoeba':
-    if not value.isdigit():
-      raise SubmissionError(f'{path}:{lineno}: expected a sentence index, got {value!r}')
+    # evaluate.py compares the strings: '07', '٧' or an index past the English side would
+    # silently count as wrong, so refuse them here.
+    if not re.fullmatch(r'0|[1-9][0-9]*', value):
+      raise SubmissionError(f'{path}:{lineno}: sentence index {value!r}; expected a decimal '
+                            'integer in ASCII digits without leading zeros')
+    size = languages.TATOEBA_SIZES.get(lang)
+    if size is not None and int(value) >= size:
+      raise SubmissionError(f'{path}:{lineno}: sentence index {value} out of range; expected '
+                            f'0 to {size - 1} (Tatoeba {lang} has {size} English sentences)')
   elif value not in task.labels:
     raise SubmissionError(f'{path}:{lineno}: unknown label {value!r}; '
                           f'expected one of {list(task.labels)}')
 
 
-def read_labels_file(path, task):
-  """One label per line -> [(line number, label)]; each line stripped as XTREME does."""
+def read_labels_file(path, task, lang=None):
+  """One label per line -> [(line number, label)]; each line stripped as XTREME does.
+  Tatoeba indices must be below the language's English side size when `lang` is given."""
   task = xtreme_tasks.get_xtreme_task(task)
   out = []
   for lineno, line in enumerate(_read_lines(path), 1):
     value = line.strip()
     if not value:
       raise SubmissionError(f'{path}:{lineno}: empty line')
-    _check_value(path, lineno, value, task)
+    _check_value(path, lineno, value, task, lang)
     out.append((lineno, value))
   return out
 
@@ -170,44 +188,91 @@ def read_tags_file(path, task):
   return sentences
 
 
-def read_pairs_file(path):
-  """BUCC pairs -> [(line number, (source id, target id))]."""
-  out = []
+def read_pairs_file(path, warnings=None, gold=True):
+  """BUCC pairs -> [(line number, (source id, target id))]. An empty gold file is an error
+  (every submission would score 0); an empty prediction file is a legitimate 0 (mining at a
+  threshold may keep no pair) and, like repeated pairs (counted once by the official scorer
+  too), is described in a warning appended to `warnings`."""
+  out, seen, repeated = [], {}, []
   for lineno, line in enumerate(_read_lines(path), 1):
     fields = line.strip().split('\t')
     if len(fields) != 2 or not all(fields):
       raise SubmissionError(f'{path}:{lineno}: expected `<source id>\\t<target id>`, '
                             f'got {line!r}')
-    out.append((lineno, tuple(fields)))
+    pair = tuple(fields)
+    if pair in seen:
+      repeated.append((lineno, seen[pair]))
+    seen.setdefault(pair, lineno)
+    out.append((lineno, pair))
+  if not out and gold:
+    raise SubmissionError(f'{path}: no pairs; expected one `<source id>\\t<target id>` per '
+                          'line (nothing to score)')
+  if not out and warnings is not None:
+    warnings.append(f'{path}: no pairs predicted; scored 0, as the official scorer does')
+  if repeated and warnings is not None:
+    (line, first), n = repeated[0], len(repeated)
+    warnings.append(f'{path}:{line}: {n} repeated pair{"s" if n > 1 else ""} (first repeats '
+                    f'line {first}); counted once, as the official scorer does')
   return out
 
 
-def _load_json(path):
+def _load_json(path, object_pairs_hook=None):
   try:
-    with open(path, encoding='utf-8') as f:
-      return json.load(f)
+    with _open(path, 'JSON') as f:
+      text = f.read()
+  except ValueError as e:
+    raise SubmissionError(str(e)) from None
+  try:
+    return json.loads(text, object_pairs_hook=object_pairs_hook), text
   except json.JSONDecodeError as e:
     raise SubmissionError(f'{path}:{e.lineno}: bad JSON ({e.msg}, column {e.colno})') from None
-  except UnicodeDecodeError as e:
-    raise SubmissionError(f'{path}: not UTF-8 ({e})') from None
 
 
-def read_qa_predictions(path):
-  """{question id: answer text}."""
-  data = _load_json(path)
-  if not isinstance(data, dict):
+def _key_lines(text, key):
+  """Line numbers where `key` is written as a JSON object key (either escaping)."""
+  spellings = {json.dumps(key), json.dumps(key, ensure_ascii=False)}
+  pattern = '|'.join(re.escape(k) for k in spellings)
+  return [text.count('\n', 0, m.start()) + 1 for m in re.finditer(rf'(?:{pattern})\s*:', text)]
+
+
+def _at(path, text, key):
+  """`path:line` of a key's first occurrence, or `path` where the line cannot be found."""
+  lines = _key_lines(text, key)
+  return f'{path}:{lines[0]}' if lines else path
+
+
+class _Pairs(list):
+  """A JSON object as its (key, value) pairs, repeats included (json.loads keeps the last)."""
+
+
+def read_qa_predictions(path, with_text=False):
+  """{question id: answer text}; a repeated id is an error (json keeps the last silently).
+  with_text: (predictions, the file's text) to name lines in later errors."""
+  data, text = _load_json(path, object_pairs_hook=_Pairs)
+  if not isinstance(data, _Pairs):
     raise SubmissionError(f'{path}: expected a JSON object {{question id: answer}}, '
                           f'got {type(data).__name__}')
+  seen = {}
+  for qid, _ in data:
+    if qid in seen:
+      lines = _key_lines(text, qid)
+      where = f'{path}:{lines[1]}' if len(lines) > 1 else path
+      first = f'line {lines[0]}' if lines else 'an earlier key'
+      raise SubmissionError(f'{where}: question id {qid!r} repeats {first}; expected each id '
+                            'once (the official scorer would keep the last)')
+    seen[qid] = True
+  data = dict(data)
   for qid, answer in data.items():
     if not isinstance(answer, str):
-      raise SubmissionError(f'{path}: answer for question {qid!r} is '
-                            f'{type(answer).__name__}, expected a string')
-  return data
+      kind = 'object' if isinstance(answer, _Pairs) else type(answer).__name__
+      raise SubmissionError(f'{_at(path, text, qid)}: answer for question {qid!r} is '
+                            f'{kind}, expected a string')
+  return (data, text) if with_text else data
 
 
 def read_qa_labels(path):
   """The SQuAD 'data' list (a bare list is accepted too, as XTREME's read_squad does)."""
-  data = _load_json(path)
+  data, _ = _load_json(path)
   if isinstance(data, dict):
     data = data.get('data')
   if not isinstance(data, list):
@@ -222,7 +287,17 @@ def read_qa_labels(path):
   except (KeyError, TypeError) as e:
     raise SubmissionError(f'{path}: not SQuAD v1.1 JSON (articles -> paragraphs -> qas with '
                           f'id and answers[].text): problem at {e!r}') from None
+  seen = set()
+  for qid in question_ids(data):
+    if qid in seen:
+      raise SubmissionError(f'{path}: question id {qid!r} appears twice; expected unique ids')
+    seen.add(qid)
   return data
+
+
+def question_ids(data):
+  """The question ids of a SQuAD `data` list, in order."""
+  return [qa['id'] for article in data for p in article['paragraphs'] for qa in p['qas']]
 
 
 def _count_mismatch(pred_path, label_path, n_pred, n_label, unit, line_of):
@@ -233,26 +308,48 @@ def _count_mismatch(pred_path, label_path, n_pred, n_label, unit, line_of):
       f'is at {which}:{line_of(first)}')
 
 
-def read_pair(pred_path, label_path, task):
+def read_pair(pred_path, label_path, task, lang=None, warnings=None):
   """Reads and cross-checks one language's predictions and labels -> (labels, predictions)
-  in the form the task's metric takes."""
+  in the form the task's metric takes. `lang` bounds Tatoeba indices; what is tolerated
+  (repeated BUCC pairs) is described in messages appended to `warnings`."""
   spec = xtreme_tasks.get_xtreme_task(task)
   for path in (pred_path, label_path):
+    if os.path.isdir(path):
+      raise SubmissionError(f'{path}: a folder; expected a file')
     if not os.path.isfile(path):
       raise SubmissionError(f'{path}: no such file')
   if spec.kind == 'qa':
-    return read_qa_labels(label_path), read_qa_predictions(pred_path)
+    labels = read_qa_labels(label_path)
+    predictions, text = read_qa_predictions(pred_path, with_text=True)
+    gold = set(question_ids(labels))
+    if not gold:
+      raise SubmissionError(f'{label_path}: no questions; expected SQuAD JSON with at least one '
+                            '(nothing to score)')
+    unknown = [qid for qid in predictions if qid not in gold]
+    if unknown:
+      more = f' (and {len(unknown) - 1} more)' if len(unknown) > 1 else ''
+      raise SubmissionError(f'{_at(pred_path, text, unknown[0])}: question id {unknown[0]!r}'
+                            f'{more} is not a question of {label_path}; expected ids of its '
+                            f'{len(gold)} questions')
+    return labels, predictions
   if spec.kind == 'pairs':
-    return ([p for _, p in read_pairs_file(label_path)],
-            [p for _, p in read_pairs_file(pred_path)])
+    return ([p for _, p in read_pairs_file(label_path, warnings)],
+            [p for _, p in read_pairs_file(pred_path, warnings, gold=False)])
   if spec.kind == 'label':
-    gold, pred = read_labels_file(label_path, task), read_labels_file(pred_path, task)
+    gold = read_labels_file(label_path, task, lang)
+    pred = read_labels_file(pred_path, task, lang)
+    if not gold:
+      raise SubmissionError(f'{label_path}: empty; expected one label per line (nothing to '
+                            'score)')
     if len(gold) != len(pred):
       longer = pred if len(pred) > len(gold) else gold
       _count_mismatch(pred_path, label_path, len(pred), len(gold), 'lines',
                       lambda i: longer[i][0])
     return [v for _, v in gold], [v for _, v in pred]
   gold, pred = read_tags_file(label_path, task), read_tags_file(pred_path, task)
+  if not gold:
+    raise SubmissionError(f'{label_path}: empty; expected sentences of one tag per line '
+                          '(nothing to score)')
   if len(gold) != len(pred):
     longer = pred if len(pred) > len(gold) else gold
     _count_mismatch(pred_path, label_path, len(pred), len(gold), 'sentences',

@@ -18,7 +18,7 @@ import dataclasses
 import glob
 import logging
 import os
-from typing import Any, NamedTuple, Optional, Union
+from typing import NamedTuple, Optional, Union
 
 from xstilts_jax.tasks import registry
 from xstilts_jax.tasks.readers import rawfiles
@@ -73,16 +73,17 @@ def load_examples(task: Union[str, registry.Task], split: str, lang: Optional[st
   if split not in task.splits:
     raise ValueError(f'task {task.name!r} has no split {split!r}; its splits: {task.splits}')
   if source == 'local':
-    examples = _load_local(task, split, lang, data_dir or FIXTURES_DIR)
-    where = data_dir or FIXTURES_DIR
+    examples, files = _load_local(task, split, lang, data_dir or FIXTURES_DIR)
   elif source == 'hub':
     examples = _load_hub(task, split, lang, hub_dir, limit)
-    where = hub_dir or 'the hub'
+    files = [f'{ref.copy_dir(hub_dir) if hub_dir else ref.path + "/" + (ref.name or "default")} '
+             f'split {ref.hub_split}' for ref in hub_refs(task, split, lang)]
   else:
     raise ValueError(f"source must be 'local' or 'hub', got {source!r}")
   if not examples:
-    raise ValueError(f'task {task.name!r} split {split!r} language {lang!r} from {where}: '
-                     'the split is empty; expected at least one example')
+    where = ', '.join(files[:5]) + (f' and {len(files) - 5} more' if len(files) > 5 else '')
+    raise ValueError(f'task {task.name!r} split {split!r} language {lang!r}: no example in '
+                     f'{where}; expected at least one')
   return list(examples[:limit] if limit else examples)
 
 
@@ -110,7 +111,8 @@ def local_patterns(task: registry.Task, split: str, lang: str, data_dir: str) ->
                for p in patterns)
 
 
-def _load_local(task: registry.Task, split: str, lang: str, data_dir: str) -> Any:
+def _load_local(task: registry.Task, split: str, lang: str, data_dir: str) -> tuple:
+  """(examples, the files read)."""
   single = isinstance(task.local.paths.get(split), str) if task.local else False
   files = []
   for pattern in local_patterns(task, split, lang, data_dir):
@@ -119,8 +121,9 @@ def _load_local(task: registry.Task, split: str, lang: str, data_dir: str) -> An
       raise FileNotFoundError(f'task {task.name!r} split {split!r} language {lang!r}: '
                               f'no file matches {pattern}')
     files.append(matches)
-  return task.local.reader(files[0] if single else files, lang=lang, split=split,
-                           **task.local.kwargs)
+  examples = task.local.reader(files[0] if single else files, lang=lang, split=split,
+                               **task.local.kwargs)
+  return examples, [path for group in files for path in group]
 
 
 def _hub_plan(task: registry.Task, split: str, lang: str) -> list:

@@ -17,11 +17,16 @@ def read_anli(files: Union[str, Sequence[str]], lang: Optional[str] = None,
   expected = 'ANLI JSON lines with uid, context, hypothesis, label (c/e/n)'
   examples = []
   for path in [files] if isinstance(files, str) else files:
+    notes, before = rawfiles.RecordNotes(path), len(examples)
     for lineno, obj in rawfiles.jsonl_records(path, expected):
       label = rawfiles.field(obj, 'label', str, path, lineno)
-      examples.append(ClassificationExample(
+      example = ClassificationExample(
           guid=rawfiles.field(obj, 'uid', str, path, lineno),
           text_a=rawfiles.field(obj, 'context', str, path, lineno),
           text_b=rawfiles.field(obj, 'hypothesis', str, path, lineno),
-          label=rawfiles.label_index(label, ANLI_CODES, path, lineno)))
+          label=rawfiles.label_index(label, ANLI_CODES, path, lineno))
+      notes.check(lineno, {'context': example.text_a, 'hypothesis': example.text_b},
+                  example.label)
+      examples.append(example)
+    notes.log(len(examples) - before)
   return examples

@@ -2,7 +2,8 @@
 `<src>-en.<part>.<src>` and `<src>-en.<part>.en` hold `id<TAB>sentence` lines, and
 `<src>-en.<part>.gold` holds `src_id<TAB>en_id` pairs. part 'sample' is our dev split and
 'training' our test split (PROTOCOL.md; XTREME renames them dev/test). Every gold id must be
-in its corpus. Duplicate sentences are kept here; the BUCC evaluation drops them.
+in its corpus. Duplicate sentences are kept here (and counted, with empty sentences and
+control characters: `rawfiles.RecordNotes`); the BUCC evaluation drops them.
 """
 
 from xstilts_jax.tasks.examples import RetrievalCorpus
@@ -31,6 +32,7 @@ def read_bucc(files, lang, split=None):
 
 def _corpus(path):
   ids, sentences, seen = [], [], set()
+  notes = rawfiles.RecordNotes(path, 'sentence')
   with rawfiles.open_text(path, 'a BUCC sentence file') as f:
     for lineno, line in enumerate(f, 1):
       line = line.rstrip('\r\n')
@@ -42,4 +44,6 @@ def _corpus(path):
       seen.add(sid)
       ids.append(sid)
       sentences.append(sentence.strip())
+      notes.check(lineno, {'sentence': sentences[-1]})
+  notes.log(len(sentences))
   return ids, sentences

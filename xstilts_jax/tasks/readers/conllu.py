@@ -74,7 +74,8 @@ def _sentences(path):
   """Yields (first line number, tokens, multi-word ranges) per sentence.
 
   tokens: {id: (form, upos, parents)}; parents are the HEAD and the integer DEPS heads
-  (None for HEAD '_'). Multi-word ranges: [(start, end, form)].
+  (None for HEAD '_'). Multi-word ranges: [(start, end, form, line number)], checked to
+  lie inside the sentence without overlapping (`_check_ranges`).
   """
   tokens, multi, start = {}, [], None
   with rawfiles.open_text(path, 'a CoNLL-U file') as f:
@@ -82,6 +83,7 @@ def _sentences(path):
       line = line.rstrip('\r\n')
       if not line.strip():
         if tokens:
+          _check_ranges(path, tokens, multi)
           yield start, tokens, multi
         tokens, multi, start = {}, [], None
         continue
@@ -98,7 +100,7 @@ def _sentences(path):
       try:
         if '-' in wid:
           a, b = (int(x) for x in wid.split('-'))
-          multi.append((a, b, cols[1]))
+          multi.append((a, b, cols[1], lineno))
           continue
         wid = int(wid)
         parents = {None if cols[6] == '_' else int(cols[6])}
@@ -114,13 +116,33 @@ def _sentences(path):
         raise ValueError(f'{path}:{lineno}: word ID {wid} out of order; expected {len(tokens) + 1}')
       tokens[wid] = (cols[1], cols[3], parents)
     if tokens:
+      _check_ranges(path, tokens, multi)
       yield start, tokens, multi
+
+
+def _check_ranges(path, tokens, multi):
+  """Every multi-word range lies inside the sentence, in order, and overlaps no other."""
+  previous = None
+  for a, b, _form, lineno in sorted(multi):
+    what = None
+    if b < a:
+      what = 'is reversed'
+    elif a < 1:
+      what = 'starts before word 1'
+    elif b > len(tokens):
+      what = f"ends past the sentence's {len(tokens)} words"
+    elif previous and a <= previous[1]:
+      what = f'overlaps {previous[0]}-{previous[1]} (line {previous[2]})'
+    if what:
+      raise ValueError(f'{path}:{lineno}: multi-word range {a}-{b} {what}; expected a-b with '
+                       f'1 <= a <= b <= {len(tokens)}, ranges not overlapping')
+    previous = (a, b, lineno)
 
 
 def _fuse(tokens, multi, precedence, counts):
   """Words and tags with every multi-word range replaced by its fused form."""
   head_of_span = {}
-  for a, b, form in multi:
+  for a, b, form, _ in multi:
     head_of_span[a] = (b, form, _span_head(tokens, range(a, b + 1), precedence))
   words, tags, i = [], [], 1
   while i <= len(tokens):

@@ -7,8 +7,10 @@ answer is moved to the occurrence of its text nearest to `answer_start` (`answer
 one whose text is not in the context is dropped (`answer_not_found`), and a question left
 with no answer is dropped too (`question_without_answer`). The counts go to the caller's
 `skipped` dict and one warning per file (hub: per data set and split) on the
-`xstilts_jax.tasks` logger; nothing is changed or dropped silently. The hub converters
-(`hub_intermediate`, `hub_xtreme`) use the same `check_answers`.
+`xstilts_jax.tasks` logger; nothing is changed or dropped silently. Empty questions,
+repeated (question, context) pairs and control characters are kept and counted
+(`rawfiles.RecordNotes`). The hub converters (`hub_intermediate`, `hub_xtreme`) use the
+same `check_answers`.
 """
 
 import json
@@ -16,6 +18,7 @@ import logging
 from typing import Callable, Iterable, Optional, Sequence, Tuple, Union
 
 from xstilts_jax.tasks.examples import Answer, QAExample
+from xstilts_jax.tasks.readers import rawfiles
 
 logger = logging.getLogger('xstilts_jax.tasks')
 
@@ -34,6 +37,7 @@ def read_squad(files: Union[str, Sequence[str]], lang: Optional[str] = None,
   examples, seen = [], set()
   for path in files:
     data, counts, before = _load_json(path), {}, len(examples)
+    notes = rawfiles.RecordNotes(path, 'question')
     for a, article in enumerate(data):
       paragraphs = _field(article, 'paragraphs', list, path, f'data[{a}]')
       for p, paragraph in enumerate(paragraphs):
@@ -62,12 +66,14 @@ def read_squad(files: Union[str, Sequence[str]], lang: Optional[str] = None,
           if not impossible and not raw:
             raise ValueError(f'{path}: question {qid!r} has no answers; expected at least one'
                              + (' (or is_impossible: true)' if version == 2 else ''))
+          notes.check(f'question {qid!r}', {'question': question, 'context': context})
           answers = check_answers(context, raw, counts)
           if raw and not answers:
             continue  # every answer was missing from the context: counted, dropped
           examples.append(QAExample(guid=qid, question=question, context=context,
                                     answers=answers, is_impossible=impossible))
     report_answers(path, counts, len(examples) - before, skipped)
+    notes.log(len(examples) - before)
   return examples
 
 
@@ -122,11 +128,10 @@ def report_answers(where: str, counts: dict, kept: int, skipped: Optional[dict] 
 
 
 def _load_json(path: str) -> list:
+  with rawfiles.open_text(path, 'a SQuAD-format JSON file') as f:
+    text = f.read()
   try:
-    with open(path, encoding='utf-8') as f:
-      obj = json.load(f)
-  except FileNotFoundError:
-    raise FileNotFoundError(f'{path}: no such file; expected a SQuAD-format JSON file') from None
+    obj = json.loads(text)
   except json.JSONDecodeError as e:
     raise ValueError(f'{path}: malformed JSON at line {e.lineno} column {e.colno}: {e.msg}; '
                      'expected a SQuAD-format JSON file') from None

@@ -6,6 +6,10 @@ alphabetically (Python's stable `sorted` on the stripped text, so equal sentence
 original order) and scores, for source sentence i, the predicted index against the position
 of English line i in that sorted list. We do exactly that: `target` is the sorted English
 side, target ids are positions in it, and gold pairs source i with that position.
+
+Blank lines at the end of a file are ignored and counted (a warning); a blank line before
+the last sentence is an error, since dropping it would shift the alignment and keeping it
+would score a phantom pair. Control characters are kept and counted (`RecordNotes`).
 """
 
 from xstilts_jax.tasks.examples import RetrievalCorpus
@@ -36,4 +40,19 @@ def shuffled_corpus(lang, src, en):
 
 def _lines(path):
   with rawfiles.open_text(path, 'a Tatoeba file') as f:
-    return [line.strip() for line in f]
+    lines = [line.strip() for line in f]
+  blank_at_end = 0
+  while lines and not lines[-1]:
+    lines.pop()
+    blank_at_end += 1
+  notes = rawfiles.RecordNotes(path, 'sentence')
+  for lineno, line in enumerate(lines, 1):
+    if not line:
+      raise ValueError(f'{path}:{lineno}: blank line; expected one sentence per line (a blank '
+                       'line would break the alignment with the other side)')
+    notes.check(lineno, {'sentence': line})
+  if blank_at_end:
+    rawfiles.logger.warning('%s: ignored %d blank lines at the end; kept %d sentences', path,
+                            blank_at_end, len(lines))
+  notes.log(len(lines))
+  return lines
