@@ -93,7 +93,8 @@ def test_base_model_without_prefix_with_and_without_pooler(small, tmp_path, capl
     _, got = load_pretrained(str(tmp_path / name))
     assert got['heads'] == {}
     assert_same_params(without_pooler(got['encoder']), without_pooler(params['encoder']))
-    warned = [r for r in caplog.records if r.levelname == 'WARNING' and 'no pooler' in r.message]
+    warned = [r for r in caplog.records
+              if r.levelname == 'WARNING' and 'no pooler' in r.getMessage()]
     assert len(warned) == (name == 'no_pooler'), caplog.text
   pooler = got['encoder']['pooler']['dense']
   np.testing.assert_array_equal(pooler['kernel'], with_pooler.pooler.dense.weight.detach().numpy().T)

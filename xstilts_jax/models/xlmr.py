@@ -2,10 +2,11 @@
 
 Post-LN transformer: embeddings (word + position + token type 0) → LayerNorm → dropout, then
 `num_hidden_layers` × [self-attention → dropout → add & LayerNorm → dense → exact GELU → dense →
-dropout → add & LayerNorm], and HF's pooler (`<s>` → dense → tanh), which jiant's classification
-and multiple-choice heads read, so it is part of the encoder and carries with it. Every parameter carries logical axis names so that a rule table in
-`parallel/` can shard it; `config.scan_layers` stacks the layers under one `layers` entry with a
-leading `layers` axis, `config.remat` recomputes each layer's activations in the backward pass.
+dropout → add & LayerNorm], then HF's pooler (`<s>` → dense → tanh), which jiant's classification
+and multiple-choice heads read (so it is part of the encoder and carries with it). Every parameter
+carries logical axis names so that a rule table in `parallel/` can shard it; `config.scan_layers`
+stacks the layers under one `layers` entry with a leading `layers` axis, `config.remat`
+recomputes each layer's activations in the backward pass.
 """
 
 from typing import Any
