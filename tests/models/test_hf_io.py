@@ -96,9 +96,9 @@ def test_base_model_without_prefix_with_and_without_pooler(small, tmp_path, capl
     warned = [r for r in caplog.records
               if r.levelname == 'WARNING' and 'no pooler' in r.getMessage()]
     assert len(warned) == (name == 'no_pooler'), caplog.text
-  pooler = got['encoder']['pooler']['dense']
-  np.testing.assert_array_equal(pooler['kernel'], with_pooler.pooler.dense.weight.detach().numpy().T)
-  np.testing.assert_array_equal(pooler['bias'], with_pooler.pooler.dense.bias.detach().numpy())
+  pooler, want = got['encoder']['pooler']['dense'], with_pooler.pooler.dense
+  np.testing.assert_array_equal(pooler['kernel'], want.weight.detach().numpy().T)
+  np.testing.assert_array_equal(pooler['bias'], want.bias.detach().numpy())
 
 
 def test_missing_pooler_is_random_from_the_seed(small, caplog):
