@@ -21,7 +21,8 @@ on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli
   target               phase 3 training settings, epochs per task
   qa                   doc stride, query length, n-best, answer length
   retrieval            pooled layer, length, BUCC k
-  eval                 batch size, limits on test examples/languages (0/'' = all)
+  eval                 batch size, compute dtype (float32 as jiant's XTREME runs; training uses
+                       model.dtype), limits on test examples/languages (0/'' = all)
   checkpoint           interval, how many to keep
   compilation_cache    XLA's persistent compilation cache ('workdir', a path, '' = off)
   xla_flags            appended to XLA_FLAGS before JAX starts
@@ -125,6 +126,7 @@ def get_config():
 
   c.eval = ml_collections.ConfigDict()
   c.eval.batch_size = 128
+  c.eval.dtype = 'float32'          # compute dtype of dev selection, zero-shot and retrieval
   c.eval.max_examples = 0           # > 0: first N test examples per language (smoke runs)
   c.eval.languages = ''             # '' = every language of the task
   c.eval.skip_missing_languages = False  # True: a language without test data is skipped

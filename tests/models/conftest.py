@@ -15,3 +15,13 @@ def mlm_checkpoints(tmp_path_factory):
     model.save_pretrained(folder)
     out[name] = folder, model
   return out
+
+
+@pytest.fixture(scope='session')
+def base_checkpoint(tmp_path_factory):
+  """(folder, torch XLMRobertaModel with its pooler, every weight random), 'odd' config."""
+  model = torch_model(transformers.XLMRobertaModel, 'odd', 7)
+  assert model.pooler is not None
+  folder = str(tmp_path_factory.mktemp('hf_base_odd'))
+  model.save_pretrained(folder)
+  return folder, model

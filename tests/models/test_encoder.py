@@ -22,7 +22,8 @@ def run(folder, ids, mask, **overrides):
   encoder = XLMREncoder(config)
 
   def loss(p):
-    hidden = encoder.apply({'params': p}, ids, mask, output_hidden_states=True)['hidden_states']
+    out = encoder.apply({'params': p}, ids, mask, output_hidden_states=True)
+    hidden = out['hidden_states'] + (out['pooler_output'],)  # the pooler gets a gradient too
     return sum(jnp.sum(jnp.sin(h.astype(jnp.float32))) for h in hidden), hidden
 
   (_, hidden), grads = jax.jit(jax.value_and_grad(loss, has_aux=True))(params['encoder'])
@@ -39,13 +40,13 @@ def plain(checkpoint):
 def test_remat_and_scan_equal_the_plain_stack(checkpoint, plain, overrides):
   config, hidden, grads = run(*checkpoint, **overrides)
   _, want_hidden, want_grads = plain
-  assert len(hidden) == len(want_hidden) == 4
+  assert len(hidden) == len(want_hidden) == 5  # 4 hidden states and the pooler output
   for got, want in zip(hidden, want_hidden):
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
   if config.scan_layers:  # compare per layer: stacked [L, ...] → layer_i
     layers = {f'layer_{i}': jax.tree.map(lambda x, i=i: x[i], grads['layers'])
               for i in range(config.num_hidden_layers)}
-    grads = {'embeddings': grads['embeddings'], **layers}
+    grads = {**{k: v for k, v in grads.items() if k != 'layers'}, **layers}
   jax.tree.map(lambda g, w: np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5), grads,
                want_grads)
 
@@ -60,4 +61,4 @@ def test_bf16_compute_with_fp32_params_is_close(checkpoint, plain):
   for i, (got, want) in enumerate(zip(hidden, plain[1])):
     assert got.dtype == jnp.bfloat16
     err = np.linalg.norm(np.float32(got) - want) / np.linalg.norm(want)
-    assert err < 1.5e-2, f'hidden_states[{i}] relative error {err}'
+    assert err < 1.5e-2, f'output {i} (hidden states, then the pooler) relative error {err}'

@@ -48,6 +48,12 @@ def test_param_tree_and_logical_axes_on_every_parameter():
     if scan:
       kernel = boxed['encoder']['layers']['attention']['query']['kernel']
       assert kernel.names == ('layers', 'embed', 'heads', 'kv')
+    # HF's pooler lives in the encoder (it carries from phase 2 to phase 3 with it); the
+    # classification and multiple-choice heads are jiant's dense → out_proj on its output.
+    assert boxed['encoder']['pooler']['dense']['kernel'].names == ('embed', 'mlp')
+    for head in ('nli', 'hellaswag'):
+      assert set(boxed['heads'][head]) == {'dense', 'out_proj'}
+    assert boxed['heads']['hellaswag']['out_proj']['kernel'].value.shape == (32, 1)
 
 
 def test_heads_outputs_and_predictions(setup):

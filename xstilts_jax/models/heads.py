@@ -1,17 +1,22 @@
 """One head per task format, and each format's prediction.
 
-The heads follow jiant v2 (which follows Hugging Face), so checkpoints and numbers carry over:
-  classification   `<s>` → dropout → dense → tanh → dropout → out_proj   (RobertaClassificationHead)
-  multiple_choice  the same head with one output: a score per choice
-  span_qa          dense(2) on every token → start / end logits
-  tagging          dropout → dense(num_labels) on every token
-  mlm              dense → gelu → LayerNorm → tied decoder + bias     (XLMRobertaLMHead)
+The heads are jiant's (jiant/proj/main/modeling/heads.py, taskmodels.py), so the numbers carry over:
+  classification   pooled → dropout → dense → tanh → dropout → out_proj   (ClassificationHead)
+  multiple_choice  the same head with one output (RegressionHead): a score per choice
+  span_qa          dense(2) on every token → start / end logits          (QAHead)
+  tagging          dropout → dense(num_labels) on every token            (TokenClassificationHead)
+  mlm              dense → gelu → LayerNorm → tied decoder + bias       (XLMRobertaLMHead)
   retrieval        no parameters: mean of one hidden layer over non-padding tokens
+`pooled` is the encoder's `pooler_output` (HF's pooler: `<s>` → dense → tanh), as jiant's
+`encode` returns it. jiant builds these heads from plain `torch.nn.Linear`s, so they start with
+torch's default init (`torch_linear_init`), not the encoder's normal(initializer_range); the MLM
+head is Hugging Face's and keeps HF's init.
 """
 
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from xstilts_jax.models.config import XLMRConfig
 from xstilts_jax.models.xlmr import layer_norm, normal_init, zeros
@@ -20,35 +25,50 @@ from xstilts_jax.models.xlmr import layer_norm, normal_init, zeros
 FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm')
 
 
-def _dense(config: XLMRConfig, features: int, axes, name: str) -> nn.Dense:
+def torch_linear_init(fan_in: int, axes):
+  """(kernel_init, bias_init) of `torch.nn.Linear(fan_in, ...)`: both U(±1/sqrt(fan_in)).
+
+  torch draws the weight with kaiming_uniform(a=sqrt(5)), whose bound is 1/sqrt(fan_in) too."""
+  bound = 1.0 / np.sqrt(fan_in)
+
+  def uniform(key, shape, dtype=jnp.float32):
+    return jax.random.uniform(key, shape, dtype, -bound, bound)
+  return (nn.with_logical_partitioning(uniform, axes),
+          nn.with_logical_partitioning(uniform, axes[-1:]))
+
+
+def _dense(config: XLMRConfig, in_features: int, features: int, axes, name: str) -> nn.Dense:
+  """A jiant head's nn.Linear(in_features, features)."""
+  kernel_init, bias_init = torch_linear_init(in_features, axes)
   return nn.Dense(features, dtype=config.dtype, param_dtype=config.param_dtype,
-                  kernel_init=normal_init(config, axes), bias_init=zeros(axes[-1:]), name=name)
+                  kernel_init=kernel_init, bias_init=bias_init, name=name)
 
 
 class ClassificationHead(nn.Module):
-  """Logits [B, num_labels] from the `<s>` hidden state."""
+  """Logits [B, num_labels] from the pooled output [B, H] (jiant's ClassificationHead)."""
   config: XLMRConfig
   num_labels: int
 
   @nn.compact
-  def __call__(self, hidden, *, deterministic: bool = True):
+  def __call__(self, pooled, *, deterministic: bool = True):
     c = self.config
+    h = c.hidden_size
     drop = nn.Dropout(c.hidden_dropout_prob)
-    x = drop(hidden[:, 0], deterministic=deterministic)
+    x = drop(pooled, deterministic=deterministic)
     # H→H: the output axis is named 'mlp' so the two axes never map to the same mesh axis.
-    x = jnp.tanh(_dense(c, c.hidden_size, ('embed', 'mlp'), 'dense')(x))
+    x = jnp.tanh(_dense(c, h, h, ('embed', 'mlp'), 'dense')(x))
     x = drop(x, deterministic=deterministic)
-    return _dense(c, self.num_labels, ('mlp', 'classes'), 'out_proj')(x)
+    return _dense(c, h, self.num_labels, ('mlp', 'classes'), 'out_proj')(x)
 
 
-class MultipleChoiceHead(nn.Module):
-  """A score per sequence [B*C]; the caller reshapes to [B, C]."""
-  config: XLMRConfig
+class MultipleChoiceHead(ClassificationHead):
+  """A score per sequence [B*C] from the pooled output (jiant's RegressionHead, which its
+  MultipleChoiceModel applies to each choice); the caller reshapes to [B, C]. Parameters as
+  the classification head's, with one output."""
+  num_labels: int = 1
 
-  @nn.compact
-  def __call__(self, hidden, *, deterministic: bool = True):
-    logits = ClassificationHead(self.config, 1, name='scorer')(hidden, deterministic=deterministic)
-    return logits[:, 0]
+  def __call__(self, pooled, *, deterministic: bool = True):
+    return super().__call__(pooled, deterministic=deterministic)[:, 0]
 
 
 class SpanQAHead(nn.Module):
@@ -58,7 +78,8 @@ class SpanQAHead(nn.Module):
   @nn.compact
   def __call__(self, hidden, *, deterministic: bool = True):
     del deterministic  # jiant's QA head has no dropout of its own
-    logits = _dense(self.config, 2, ('embed', 'classes'), 'qa_outputs')(hidden)
+    c = self.config
+    logits = _dense(c, c.hidden_size, 2, ('embed', 'classes'), 'qa_outputs')(hidden)
     return logits[..., 0], logits[..., 1]
 
 
@@ -71,7 +92,7 @@ class TaggingHead(nn.Module):
   def __call__(self, hidden, *, deterministic: bool = True):
     c = self.config
     x = nn.Dropout(c.hidden_dropout_prob)(hidden, deterministic=deterministic)
-    return _dense(c, self.num_labels, ('embed', 'classes'), 'classifier')(x)
+    return _dense(c, c.hidden_size, self.num_labels, ('embed', 'classes'), 'classifier')(x)
 
 
 class MLMHead(nn.Module):
@@ -82,7 +103,9 @@ class MLMHead(nn.Module):
   def __call__(self, hidden, attend, *, deterministic: bool = True):
     del deterministic
     c = self.config
-    x = _dense(c, c.hidden_size, ('embed', 'mlp'), 'dense')(hidden)
+    x = nn.Dense(c.hidden_size, dtype=c.dtype, param_dtype=c.param_dtype,
+                 kernel_init=normal_init(c, ('embed', 'mlp')), bias_init=zeros(('mlp',)),
+                 name='dense')(hidden)
     x = nn.gelu(x, approximate=False)
     x = layer_norm(c, 'layer_norm')(x)
     bias = self.param('bias', zeros(('vocab',)), (c.vocab_size,), c.param_dtype)

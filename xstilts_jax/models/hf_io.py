@@ -3,7 +3,10 @@
 Loading is strict (jiant once fine-tuned a randomly initialised encoder without a word): every
 weight the encoder needs must be in the checkpoint with the right shape, and every weight in the
 checkpoint must be used, else the error lists the offending names. Two exceptions, both reported:
-the HF pooler (unused by XLM-R fine-tuning) and the `position_ids` buffer older files carry.
+the `position_ids` buffer older files carry (not loaded), and a checkpoint without the HF pooler
+(`pooler.dense.*`, which the classification and multiple-choice heads read): its pooler starts
+from a seeded random init, HF's normal(initializer_range) and zero bias, as transformers and jiant
+would start it, and a WARNING says so.
 
 Layout: HF `Linear` weights are [out, in]; ours are flax kernels [in, out], with the attention
 projections split per head ([H, heads, head_dim] and [heads, head_dim, H]).
@@ -20,7 +23,7 @@ import jax.numpy as jnp
 from xstilts_jax.models.config import XLMRConfig
 
 MLM_HEAD = 'mlm'  # params['heads'][MLM_HEAD] holds the HF lm_head
-_IGNORED = ('pooler.dense.weight', 'pooler.dense.bias', 'embeddings.position_ids')
+_IGNORED = ('embeddings.position_ids',)
 
 
 class CheckpointError(ValueError):
@@ -66,6 +69,20 @@ def _entries(config: XLMRConfig) -> list[tuple[str, tuple[str, ...], tuple[int, 
         (f'{hf}output.LayerNorm.bias', (us, 'output_norm', 'bias'), (h,), 'same'),
     ]
   return out
+
+
+def _pooler_entries(config: XLMRConfig):
+  h = config.hidden_size
+  return [('pooler.dense.weight', ('pooler', 'dense', 'kernel'), (h, h), 'transpose'),
+          ('pooler.dense.bias', ('pooler', 'dense', 'bias'), (h,), 'same')]
+
+
+def random_pooler(config: XLMRConfig, seed: int) -> dict:
+  """HF's init of a missing pooler: kernel normal(0, initializer_range), bias zero (float32)."""
+  import jax  # pylint: disable=g-import-not-at-top
+  h = config.hidden_size
+  kernel = jax.random.normal(jax.random.key(seed), (h, h), jnp.float32) * config.initializer_range
+  return {'dense': {'kernel': np.asarray(kernel), 'bias': np.zeros((h,), np.float32)}}
 
 
 def _mlm_entries(config: XLMRConfig):
@@ -200,18 +217,25 @@ def unstack_layers(encoder: dict, num_layers: int) -> dict:
   return out
 
 
+def _astype(tree, dtype):
+  return _tree_map(lambda x: np.asarray(x).astype(dtype), tree)
+
+
 def _tree_map(fn, *trees):
   if isinstance(trees[0], dict):
     return {k: _tree_map(fn, *(t[k] for t in trees)) for k in trees[0]}
   return fn(*trees)
 
 
-def load_pretrained(path_or_hub_id: str, **config_overrides) -> tuple[XLMRConfig, dict]:
+def load_pretrained(path_or_hub_id: str, *, seed: int = 0,
+                    **config_overrides) -> tuple[XLMRConfig, dict]:
   """(config, params) from a Hugging Face XLM-R folder or hub id.
 
   params = {'encoder': ..., 'heads': {'mlm': ...}} (the MLM head only when the checkpoint has
   `lm_head.*`), as host numpy arrays in `config.param_dtype`; layers stacked when
-  `config.scan_layers`. config_overrides go to XLMRConfig (e.g. dtype='bfloat16', remat=True).
+  `config.scan_layers`. The encoder includes the pooler (`encoder['pooler']['dense']`): from the
+  checkpoint, or, where it has none, `random_pooler(config, seed)` with a logged WARNING.
+  config_overrides go to XLMRConfig (e.g. dtype='bfloat16', remat=True).
   """
   folder = _resolve(path_or_hub_id)
   config_path = os.path.join(folder, 'config.json')
@@ -240,6 +264,9 @@ def load_pretrained(path_or_hub_id: str, **config_overrides) -> tuple[XLMRConfig
     return tree
 
   encoder = take(_entries(config))
+  has_pooler = any(k.startswith('pooler.') for k in by_name)
+  if has_pooler:
+    encoder.update(take(_pooler_entries(config)))
   heads = {}
   has_lm = any(k.startswith('lm_head.') for k in by_name)
   if has_lm:
@@ -267,17 +294,23 @@ def load_pretrained(path_or_hub_id: str, **config_overrides) -> tuple[XLMRConfig
       lines.append(f'  unexpected ({len(unexpected)}): ' + ', '.join(unexpected))
     raise CheckpointError('\n'.join(lines))
   if ignored:
-    logging.info('%s: not loaded (unused by XLM-R fine-tuning): %s', source, ', '.join(ignored))
+    logging.info('%s: not loaded (a buffer, not a weight): %s', source, ', '.join(ignored))
+  if not has_pooler:
+    logging.warning('%s has no pooler weights (pooler.dense.*): the pooler the classification '
+                    'and multiple-choice heads read starts from a random init (normal(0, %g), '
+                    'zero bias; seed %d), as transformers and jiant start it', source,
+                    config.initializer_range, seed)
+    encoder['pooler'] = _astype(random_pooler(config, seed), dtype)
   if config.scan_layers:
     encoder = stack_layers(encoder, config.num_hidden_layers)
-  logging.info('%s: loaded %d encoder weights%s', source, len(_entries(config)),
-               ' and the MLM head' if heads else '')
+  logging.info('%s: loaded %d encoder weights%s%s', source, len(_entries(config)),
+               ' and the pooler' if has_pooler else '', ' and the MLM head' if heads else '')
   return config, {'encoder': encoder, 'heads': heads}
 
 
 def hf_state_dict(config: XLMRConfig, params: dict) -> dict[str, np.ndarray]:
-  """params in Hugging Face's names and layouts (XLMRobertaForMaskedLM: 'roberta.' prefix, plus
-  `lm_head.*` when params['heads'] has 'mlm'); other heads are left out."""
+  """params in Hugging Face's names and layouts: the encoder with its pooler under the 'roberta.'
+  prefix, plus `lm_head.*` when params['heads'] has 'mlm'; other heads are left out."""
   import jax  # pylint: disable=g-import-not-at-top
   params = jax.device_get(params)
   encoder = params['encoder']
@@ -298,7 +331,7 @@ def hf_state_dict(config: XLMRConfig, params: dict) -> dict[str, np.ndarray]:
                          f'needs {shape} (as {name})')
       tensors[prefix + name] = np.ascontiguousarray(_to_hf(x, kind, shape).reshape(shape))
 
-  export(encoder, _entries(config), 'roberta.', 'encoder')
+  export(encoder, _entries(config) + _pooler_entries(config), 'roberta.', 'encoder')
   head = params.get('heads', {}).get(MLM_HEAD)
   if head is not None:
     export(head, _mlm_entries(config), '', f'heads/{MLM_HEAD}')
@@ -306,9 +339,12 @@ def hf_state_dict(config: XLMRConfig, params: dict) -> dict[str, np.ndarray]:
 
 
 def save_pretrained(config: XLMRConfig, params: dict, out_dir: str) -> None:
-  """Writes config.json + model.safetensors (see `hf_state_dict`) that
-  `XLMRobertaForMaskedLM.from_pretrained` and `XLMRobertaModel.from_pretrained` load (the latter
-  with add_pooling_layer=False: we keep no pooler). Only the encoder and the MLM head are saved."""
+  """Writes config.json + model.safetensors (see `hf_state_dict`): the encoder with its pooler,
+  and the MLM head when params['heads'] has one (other heads are not saved).
+
+  `XLMRobertaModel.from_pretrained(out_dir)` loads it with nothing missing (and nothing
+  unexpected unless the MLM head is there); `XLMRobertaForMaskedLM.from_pretrained(out_dir)`
+  too, reporting the pooler, which it has no place for, as unexpected."""
   from safetensors.numpy import save_file  # pylint: disable=g-import-not-at-top
   tensors = hf_state_dict(config, params)
   os.makedirs(out_dir, exist_ok=True)

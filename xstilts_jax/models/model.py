@@ -1,7 +1,9 @@
 """The model: one XLM-R encoder and a named head per task.
 
 Parameters are `{'encoder': ..., 'heads': {name: ...}}`; only `params['encoder']` carries from the
-intermediate phase to the target phase (a fresh head is initialised for the target task).
+intermediate phase to the target phase (a fresh head is initialised for the target task). The
+encoder includes HF's pooler (`encoder/pooler/dense`), which the classification and multiple-choice
+heads read as jiant's do, so it carries with the encoder.
 """
 
 import dataclasses
@@ -54,8 +56,9 @@ class Model(nn.Module):
   batch: `input_ids`, `attention_mask` int [B,T] ([B,C,T] for multiple choice).
   Outputs by format: classification / tagging / mlm `{'logits'}` ([B,K], [B,T,K], [B,T,V]);
   multiple_choice `{'logits'}` [B,C]; span_qa `{'start_logits', 'end_logits'}` [B,T];
-  retrieval `{'embedding'}` [B,H] float32. head=None returns the encoder's outputs with every
-  hidden state (`hidden_states`, index 0 = embeddings).
+  retrieval `{'embedding'}` [B,H] float32. head=None returns the encoder's outputs
+  (`last_hidden_state`, `pooler_output`, and every hidden state: `hidden_states`, index 0 =
+  embeddings).
   """
   config: XLMRConfig
   heads: tuple[HeadSpec, ...] = ()
@@ -95,6 +98,8 @@ class Model(nn.Module):
     if spec.format == 'mlm':
       return {'logits': self.head_modules(spec.name, hidden, self.encoder.attend,
                                           deterministic=deterministic)}
+    if spec.format in ('classification', 'multiple_choice'):
+      hidden = enc['pooler_output']  # jiant's heads read `pooled`, HF's pooler output
     out = self.head_modules(spec.name, hidden, deterministic=deterministic)
     if spec.format == 'span_qa':
       return {'start_logits': out[0], 'end_logits': out[1]}

@@ -2,9 +2,11 @@
 
 Post-LN transformer: embeddings (word + position + token type 0) → LayerNorm → dropout, then
 `num_hidden_layers` × [self-attention → dropout → add & LayerNorm → dense → exact GELU → dense →
-dropout → add & LayerNorm]. Every parameter carries logical axis names so that a rule table in
-`parallel/` can shard it; `config.scan_layers` stacks the layers under one `layers` entry with a
-leading `layers` axis, `config.remat` recomputes each layer's activations in the backward pass.
+dropout → add & LayerNorm], then HF's pooler (`<s>` → dense → tanh), which jiant's classification
+and multiple-choice heads read (so it is part of the encoder and carries with it). Every parameter
+carries logical axis names so that a rule table in `parallel/` can shard it; `config.scan_layers`
+stacks the layers under one `layers` entry with a leading `layers` axis, `config.remat`
+recomputes each layer's activations in the backward pass.
 """
 
 from typing import Any
@@ -125,8 +127,24 @@ class Layer(nn.Module):
     return x
 
 
+class Pooler(nn.Module):
+  """Hugging Face's XLMRobertaPooler: tanh(dense(hidden of `<s>`)) [B, H]."""
+  config: XLMRConfig
+
+  @nn.compact
+  def __call__(self, x):
+    c = self.config
+    # H→H: the output axis is named 'mlp' so the two axes never map to the same mesh axis.
+    dense = nn.Dense(c.hidden_size, dtype=c.dtype, param_dtype=c.param_dtype,
+                     kernel_init=normal_init(c, ('embed', 'mlp')), bias_init=zeros(('mlp',)),
+                     name='dense')
+    return jnp.tanh(dense(x[:, 0]))
+
+
 class XLMREncoder(nn.Module):
-  """XLM-R without heads. Parameters: `embeddings`, then `layer_0`.. (or `layers` when scanned)."""
+  """XLM-R without heads. Parameters: `embeddings`, then `layer_0`.. (or `layers` when scanned),
+  then `pooler`. Outputs `last_hidden_state` [B,T,H], `pooler_output` [B,H] and, when asked,
+  `hidden_states` (index 0 = embeddings)."""
   config: XLMRConfig
 
   def setup(self):
@@ -147,6 +165,7 @@ class XLMREncoder(nn.Module):
       # setattr, not a list, so the parameter names are layer_0, layer_1, ...
       for i in range(c.num_hidden_layers):
         setattr(self, f'layer_{i}', layer_cls(c))
+    self.pooler = Pooler(c)
 
   def __call__(self, input_ids, attention_mask, *, deterministic: bool = True,
                output_hidden_states: bool = False) -> dict[str, Any]:
@@ -164,7 +183,9 @@ class XLMREncoder(nn.Module):
       for i in range(c.num_hidden_layers):
         x = getattr(self, f'layer_{i}')(x, bias, deterministic, False)
         hidden.append(x)
-    out = {'last_hidden_state': x}
+    # Always computed, so init creates the pooler whichever heads a phase has (jit drops it
+    # where nothing reads it).
+    out = {'last_hidden_state': x, 'pooler_output': self.pooler(x)}
     if output_hidden_states:
       out['hidden_states'] = tuple(hidden)
     return out

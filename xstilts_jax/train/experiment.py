@@ -69,7 +69,7 @@ def start_model(config, tokenizer):
                    scan_layers=m.scan_layers, hidden_dropout_prob=m.dropout,
                    attention_probs_dropout_prob=m.dropout)
   if m.pretrained:
-    model_config, params = load_pretrained(m.pretrained, **overrides)
+    model_config, params = load_pretrained(m.pretrained, seed=config.seed, **overrides)
     if model_config.vocab_size < len(tokenizer):
       raise ValueError(f'{m.pretrained}: vocabulary of {model_config.vocab_size} < the '
                        f'tokenizer\'s {len(tokenizer)}')
@@ -176,15 +176,20 @@ def run(config, workdir):
   return scores
 
 
+def retrieval_encode_fn(model_config, config, mesh):
+  """Sentence vectors of layer `config.retrieval.layer`, computed in `config.eval.dtype`."""
+  encoder = XLMREncoder(model_config.replace(dtype=config.eval.dtype))
+  return retrieval.make_encode_fn(retrieval.xlmr_hidden_states_fn(encoder),
+                                  config.retrieval.layer, out_sharding=rules_lib.replicated(mesh))
+
+
 def run_retrieval(tasks, encoder, model_config, tokenizer, config, mesh, pred_dir, label_dir,
                   languages):
   r = config.retrieval
   if not 0 <= r.layer <= model_config.num_hidden_layers:
     raise ValueError(f'config.retrieval.layer={r.layer}: the model has hidden states '
                      f'0..{model_config.num_hidden_layers}')
-  encode_fn = retrieval.make_encode_fn(
-      retrieval.xlmr_hidden_states_fn(XLMREncoder(model_config)), r.layer,
-      out_sharding=rules_lib.replicated(mesh))
+  encode_fn = retrieval_encode_fn(model_config, config, mesh)
   params = {'params': encoder}
   out = {'layer': r.layer}
   for task in tasks:

@@ -142,7 +142,10 @@ def total_steps(data: Sequence[PhaseData], phase) -> int:
 
 
 class PhaseTrainer:
-  """The compiled pieces of one phase: state shardings, a train and a predict step per head."""
+  """The compiled pieces of one phase: state shardings, a train and a predict step per head.
+
+  Training computes in `model_config.dtype`; the predict steps (dev model selection, zero-shot
+  evaluation) in `config.eval.dtype`, float32 by default as jiant's XTREME runs."""
 
   def __init__(self, model_config, tasks, config, phase, mesh, num_steps):
     self.data = []  # PhaseData, set before training / evaluating
@@ -154,6 +157,8 @@ class PhaseTrainer:
       if spec not in specs:
         specs.append(spec)
     self.model = Model(model_config, tuple(specs))
+    # The same parameters, another compute dtype.
+    self.eval_model = Model(model_config.replace(dtype=config.eval.dtype), tuple(specs))
     o = config.optimizer
     self.tx = optimizer_lib.make_optimizer(
         phase.learning_rate, max(1, num_steps // o.grad_accum_steps), o.warmup_fraction,
@@ -170,7 +175,7 @@ class PhaseTrainer:
       self.predict_fns[spec.name] = self.make_predict_fn(spec)
 
   def make_predict_fn(self, spec):
-    eval_step = steps_lib.make_eval_step(self.model, spec.name)
+    eval_step = steps_lib.make_eval_step(self.eval_model, spec.name)
     fn = lambda params, batch: heads_lib.predict(spec.format, eval_step(params, batch))
     return steps_lib.jit_eval_step(fn, self.shardings.params, self.mesh, self.rules)
 
