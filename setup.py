@@ -27,6 +27,9 @@ setuptools.setup(
         'numpy>=1.26,<3',
         'tensorboardX>=2.6,<3',
         'matplotlib>=3.7,<4',
+        'regex>=2023.12.25',      # grapheme clusters (\X, Unicode 15.1 conjunct rule)
+        'icu4py>=1.2,<2',         # ICU word boundaries (dictionaries for Thai, CJK, ...), ICU bundled
+        'fonttools>=4.40,<5',     # Unicode script and block tables
     ],
     extras_require={
         # torch is the reference implementation in parity tests only, never imported by the package.
