@@ -16,7 +16,9 @@ from xstilts_jax.robustness import scorer as scorer_lib
 from xstilts_jax.robustness import suite as suite_lib
 from xstilts_jax.robustness import workdir as workdir_lib
 
-import tiny_perturb  # pylint: disable=g-bad-import-order
+
+
+PERTURB = suite_lib.perturbation_functions()
 
 
 @pytest.fixture(scope='module')
@@ -86,11 +88,11 @@ def test_attack_beats_random_at_the_same_budget(wd, targets):
   attacked, randomised, clean = [], [], []
   for lang in ('en', 'de'):
     examples = wd.test_examples(target.task, lang)
-    kw = dict(split_words=tiny_perturb.split_words, word_candidates=tiny_perturb.word_candidates,
+    kw = dict(split_words=PERTURB.split_words, word_candidates=PERTURB.word_candidates,
               n_candidates=3)
-    results = adversarial.attack(examples, 'tagging', lang, score_fn, max_edits=2,
+    results = adversarial.attack(examples, 'tagging', lang, score_fn, kind='char', max_edits=2,
                                  max_queries=60, **kw)
-    rand = adversarial.random_attack(examples, 'tagging', lang, edits=2, **kw)
+    rand = adversarial.random_attack(examples, 'tagging', lang, kind='char', edits=2, **kw)
     assert all(len(r.edits) <= 2 and r.queries <= 60 for r in results)
     attacked += [r.logprob for r in results]
     clean += [r.clean_logprob for r in results]
@@ -105,7 +107,7 @@ def test_attack_beats_random_at_the_same_budget(wd, targets):
 
 @pytest.fixture(scope='module')
 def finished_suite(wd):
-  suite = suite_lib.Suite(wd, tiny_perturb.FUNCTIONS, kinds=['typo'], levels=[0, 0.3],
+  suite = suite_lib.Suite(wd, PERTURB, kinds=['char'], levels=[0, 0.3],
                           seeds=[0, 1], adversarial_options=dict(beam=2, edits=2, queries=40,
                                                                  candidates=2),
                           tasks=['xnli', 'udpos', 'xquad', 'tatoeba'], progress=False,
@@ -124,7 +126,7 @@ def test_suite_writes_each_cell_once_and_resumes(wd, finished_suite):
   # 4 clean + 4 tasks x 2 seeds at level 0.3 + 3 tasks x 2 seeds adversarial (not Tatoeba).
   assert computed == len(cells) == 4 + 8 + 6
   assert not [c for c in cells if '.tmp' in c]
-  again = suite_lib.Suite(wd, tiny_perturb.FUNCTIONS, kinds=['typo'], levels=[0, 0.3],
+  again = suite_lib.Suite(wd, PERTURB, kinds=['char'], levels=[0, 0.3],
                           seeds=[0, 1], adversarial_options=suite.attack, tasks=suite.only_tasks,
                           progress=False, log=lambda *a: None)
   assert again.run() == 0
@@ -165,14 +167,14 @@ def test_compare_is_paired(wd, finished_suite, tmp_path):
   shutil.copytree(os.path.join(wd.path, 'robustness'), os.path.join(other, 'robustness'))
   # Run B: English XNLI gets every perturbed example right at level 0.3.
   for seed in (0, 1):
-    path = os.path.join(other, 'robustness', 'cells', 'xnli', 'typo', 'level=0.3',
+    path = os.path.join(other, 'robustness', 'cells', 'xnli', 'char', 'level=0.3',
                         f'seed={seed}.json')
     cell = suite_lib.read_json(path)
     cell['langs']['en']['stats'] = [[1.0]] * cell['langs']['en']['n']
     suite_lib.write_json(path, cell)
   rows = report_lib.compare([wd.path, other], str(tmp_path / 'cmp'), names=['a', 'b'])
   for r in rows:
-    if r['task'] == 'xnli' and r['lang'] == 'en' and r['kind'] == 'typo':
+    if r['task'] == 'xnli' and r['lang'] == 'en' and r['kind'] == 'char':
       assert r['perturbed_b'] == 100.0
       assert r['score_diff'] == pytest.approx(100.0 - r['perturbed_a'])
     else:  # the same predictions on the same examples: a paired difference of exactly 0

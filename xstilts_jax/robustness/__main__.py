@@ -13,7 +13,6 @@ minus the first, per language, paired) to --out (default `<W1>/robustness/compar
 
 import os
 import sys
-import types
 
 from absl import app
 from absl import flags
@@ -37,18 +36,6 @@ _QUERIES = flags.DEFINE_integer('queries', 200, 'Adversarial budget: model queri
 _CANDIDATES = flags.DEFINE_integer('candidates', 4, 'Candidate edits tried per word.')
 _COMPARE = flags.DEFINE_bool('compare', False, 'Compare the workdirs given as arguments.')
 _OUT = flags.DEFINE_string('out', None, 'Output folder of --compare.')
-
-
-def perturbation_functions():
-  """The perturbation module's functions (xstilts_jax.robustness)."""
-  from xstilts_jax import robustness  # pylint: disable=g-import-not-at-top
-  names = ('perturb_example', 'perturb_text', 'realised_rates', 'split_words',
-           'word_candidates', 'kinds_for_format', 'KINDS')
-  missing = [n for n in names if not hasattr(robustness, n)]
-  if missing:
-    raise ImportError(f'xstilts_jax.robustness lacks {", ".join(missing)} (the perturbation '
-                      'functions)')
-  return types.SimpleNamespace(**{n: getattr(robustness, n) for n in names})
 
 
 def _floats(values, what):
@@ -84,7 +71,7 @@ def _run(argv):
              else config.compilation_cache)
     jax.config.update('jax_compilation_cache_dir', cache)
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
-  perturb = perturbation_functions()
+  perturb = suite_lib.perturbation_functions()
   kinds = _KINDS.value or list(perturb.KINDS)
   unknown = [k for k in kinds if k not in perturb.KINDS]
   if unknown:

@@ -1,7 +1,7 @@
 """Adversarial perturbation: per example, the edits that lower the gold's probability most.
 
 The search space is the random perturbations' own: a word of an editable field (hypothesis and
-premise, prompt and choices, each word of a tagged sentence, the question of a QA example)
+premise, the prompt, each word of a tagged sentence, the question of a QA example)
 replaced by one of its `word_candidates` (single edits of that word). Greedy search is beam
 search of width 1: at each step every unedited word × candidate of every live beam state of
 every example is scored in one batched call (`score_fn`, e.g. `scorer.GoldScorer`), and the
@@ -31,9 +31,8 @@ def editable_texts(example, format):
     if example.text_b is not None:
       out.append((('text', 'text_b'), example.text_b))
     return out
-  if format == 'multiple_choice':
-    return ([(('text', 'prompt'), example.prompt)]
-            + [(('choice', j), c) for j, c in enumerate(example.choices)])
+  if format == 'multiple_choice':  # the prompt, as perturb_example (choices stay as they are)
+    return [(('text', 'prompt'), example.prompt)]
   if format == 'span_qa':
     return [(('text', 'question'), example.question)]  # the answer's context stays intact
   if format == 'tagging':

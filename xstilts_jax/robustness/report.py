@@ -81,8 +81,9 @@ def _lang_rows(task, metric, clean, cells, extra=None):
     for key in ('rates', 'consistency'):
       values = [cell['langs'][lang].get(key) or {} for cell in cells if lang in cell['langs']]
       for name in (values[0] if values else {}):
-        row[f'{key[:4]}_{name}' if key == 'rates' else name] = float(
-            np.mean([v[name] for v in values]))
+        got = [v[name] for v in values if v.get(name) is not None]
+        row[f'{key[:4]}_{name}' if key == 'rates' else name] = (
+            float(np.mean(got)) if got else None)
     row.update(extra(lang) if extra else {})
     rows.append(row)
   return rows
@@ -109,9 +110,13 @@ def _level_summary(rows):
 def build(workdir):
   """The report as data: {'rows', 'summary', 'adversarial', 'curves'}."""
   cells = load_cells(workdir)
-  rows, summary, attacks, curves = [], [], [], {}
+  rows, summary, attacks, curves, skipped = [], [], [], {}, {}
   for task, entry in cells.items():
     clean, metric = entry['clean'], _metric(entry['clean'])
+    for cs in list(entry['perturbed'].values()) + list(entry['attack'].values()):
+      for c in cs:
+        for lang, reason in c.get('skipped', {}).items():
+          skipped[(task, c['kind'], lang)] = reason
     for (kind, level), cs in sorted(entry['perturbed'].items()):
       lang_rows = [dict(r, kind=kind, level=level) for r in _lang_rows(task, metric, clean, cs)]
       rows += lang_rows
@@ -130,7 +135,9 @@ def build(workdir):
                     logprob_drop=get('logprob_drop'))
       for r in _lang_rows(task, metric, clean, cs, extra):
         attacks.append(dict(r, kind=kind, attack=setting))
+  skipped = [dict(task=t, kind=k, lang=l, reason=r) for (t, k, l), r in sorted(skipped.items())]
   return dict(workdir=os.path.abspath(workdir), rows=rows, summary=summary, adversarial=attacks,
+              skipped=skipped,
               curves={k: {str(l): v for l, v in sorted(c.items())} for k, c in curves.items()})
 
 
@@ -178,6 +185,9 @@ def markdown(report, title):
     lines += _table(rows, ['task', 'kind', 'level', 'lang', 'n', 'clean', 'perturbed', 'drop_ci',
                            'rel_drop_ci'] + extra)
     lines.append('')
+  if report.get('skipped'):
+    lines += ['## Languages a kind cannot perturb (not scored for that kind)', '']
+    lines += _table(report['skipped'], ['task', 'kind', 'lang', 'reason']) + ['']
   if report.get('plots'):
     lines += ['## Curves', ''] + [f'![{os.path.basename(p)}](plots/{os.path.basename(p)})'
                                   for p in report['plots']] + ['']

@@ -17,6 +17,7 @@ phase-2 encoder as the experiment does; BUCC is not perturbed (see docs/design.m
 import json
 import os
 import time
+import types
 
 import numpy as np
 import tqdm
@@ -28,6 +29,19 @@ from xstilts_jax.robustness import consistency as consistency_lib
 from xstilts_jax.robustness import stats as stats_lib
 
 CELLS = 'cells'
+
+
+def perturbation_functions():
+  """The perturbation module's functions (exported by xstilts_jax.robustness), as `Suite`
+  takes them."""
+  from xstilts_jax import robustness  # pylint: disable=g-import-not-at-top
+  names = ('perturb_example', 'perturb_text', 'realised_rates', 'split_words',
+           'word_candidates', 'kinds_for_format', 'KINDS')
+  missing = [n for n in names if not hasattr(robustness, n)]
+  if missing:
+    raise ImportError(f'xstilts_jax.robustness lacks {", ".join(missing)} (the perturbation '
+                      'functions)')
+  return types.SimpleNamespace(**{n: getattr(robustness, n) for n in names})
 
 
 def write_json(path, obj):
@@ -95,13 +109,17 @@ class Suite:
     allowed = set(self.perturb.kinds_for_format(fmt))
     return [k for k in self.kinds if k in allowed]
 
+  def attack_kinds(self, task):
+    """Kinds with single-word candidates (not word_swap, not combinations)."""
+    return [k for k in self.kinds_for(task) if '+' not in k and k != 'word_swap']
+
   def plan(self, task):
     """[(kind dir, level dir, seed, what)] of every cell of `task`, clean first."""
     cells = [(None, None, None, 'clean')]
     for kind in self.kinds_for(task):
       cells += [(kind, level_name(l), s, ('perturb', kind, l)) for l in self.levels if l > 0
                 for s in self.seeds]
-      if self.attack and task.format != 'retrieval':
+      if self.attack and task.format != 'retrieval' and kind in self.attack_kinds(task):
         a = self.attack
         cells += [(f'adversarial-{kind}', attack_name(a['beam'], a['edits'], a['queries']), s,
                    ('attack', kind)) for s in self.seeds]
@@ -164,6 +182,25 @@ class _TaskRunner:
         out.append(lang)
     return out
 
+  def supported(self, lang, kind):
+    """None, or why `kind` cannot perturb `lang` (no keyboard layout, no dictionary)."""
+    try:
+      self.suite.perturb.perturb_text('x', lang, kind, 0.0, 0)
+      return None
+    except ValueError as e:
+      return str(e).split('\n')[0][:200]
+
+  def kind_languages(self, kind, out):
+    """The languages `kind` can perturb; the others are listed in the cell with the reason."""
+    langs = []
+    for lang in self.languages():
+      reason = self.supported(lang, kind)
+      if reason:
+        out.setdefault('skipped', {})[lang] = reason
+      else:
+        langs.append(lang)
+    return langs
+
   def examples(self, lang):
     if lang not in self._examples:
       self._examples[lang] = self.wd.test_examples(self.task, lang)
@@ -215,8 +252,7 @@ class _TaskRunner:
         ta, tb = [' '.join(ta)], [' '.join(tb)]
       rows.append(self.suite.perturb.realised_rates('\n'.join(ta), '\n'.join(tb), lang,
                                                     self.wd.tokenizer))
-    keys = rows[0].keys() if rows else ()
-    return {k: float(np.mean([r[k] for r in rows])) for k in keys}
+    return _mean_rates(rows)
 
   def _fmt(self):
     return 'classification' if self.task.format == 'retrieval' else self.task.format
@@ -226,7 +262,7 @@ class _TaskRunner:
       return self._retrieval_perturbed(kind, level, seed)
     clean = self.clean_cell()
     out = dict(self._head(), kind=kind, level=level, seed=seed, langs={})
-    for lang in self.languages():
+    for lang in self.kind_languages(kind, out):
       examples = self.examples(lang)
       perturbed, violations = [], 0
       for ex in examples:
@@ -248,7 +284,7 @@ class _TaskRunner:
     clean = self.clean_cell()
     p = self.suite.perturb
     out = dict(self._head(), kind=kind, seed=seed, options=dict(a), langs={})
-    for lang in self.languages():
+    for lang in self.kind_languages(kind, out):
       examples = self.examples(lang)
       results = adversarial.attack(
           examples, self.task.format, lang, self.scorer, split_words=p.split_words,
@@ -312,7 +348,7 @@ class _TaskRunner:
     clean = self.clean_cell()
     out = dict(self._head(), kind=kind, level=level, seed=seed, langs={})
     p = self.suite.perturb
-    for lang in self.languages():
+    for lang in self.kind_languages(kind, out):
       corpus, = self.examples(lang)
       source = [p.perturb_text(s, lang, kind, level, seed, key=(self.task.name, sid))
                 for sid, s in zip(corpus.source_ids, corpus.source)]
@@ -323,9 +359,17 @@ class _TaskRunner:
       out['langs'][lang] = dict(
           n=len(ranks), stats=st.tolist(), score=stats_lib.corpus_score(_ACCURACY, st),
           consistency=consistency_lib.rank_change(clean['langs'][lang]['ranks'], ranks),
-          rates={k: float(np.mean([r[k] for r in rates])) for k in (rates[0] if rates else ())},
+          rates=_mean_rates(rates),
           violations=0)
     return out
+
+
+def _mean_rates(rows):
+  """Mean of each realised rate over examples (a rate that is None, e.g. tokens without a
+  tokenizer, stays None)."""
+  keys = rows[0].keys() if rows else ()
+  return {k: (None if any(r[k] is None for r in rows) else float(np.mean([r[k] for r in rows])))
+          for k in keys}
 
 
 _ACCURACY = stats_lib.Metric('classification', 'accuracy')  # Tatoeba: top-1 accuracy
