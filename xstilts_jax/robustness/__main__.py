@@ -34,6 +34,8 @@ _BEAM = flags.DEFINE_integer('beam', 1, 'Adversarial beam width (1 = greedy).')
 _EDITS = flags.DEFINE_integer('edits', 3, 'Adversarial budget: words edited per example.')
 _QUERIES = flags.DEFINE_integer('queries', 200, 'Adversarial budget: model queries per example.')
 _CANDIDATES = flags.DEFINE_integer('candidates', 4, 'Candidate edits tried per word.')
+_SCORE_BATCH = flags.DEFINE_integer('score_batch_size', 0, 'Adversarial candidates scored per '
+                                    'call (default: config.eval.batch_size).')
 _COMPARE = flags.DEFINE_bool('compare', False, 'Compare the workdirs given as arguments.')
 _OUT = flags.DEFINE_string('out', None, 'Output folder of --compare.')
 
@@ -77,7 +79,8 @@ def _run(argv):
   if unknown:
     raise app.UsageError(f'--kinds: unknown {unknown}; known: {list(perturb.KINDS)}')
   attack = (dict(beam=_BEAM.value, edits=_EDITS.value, queries=_QUERIES.value,
-                 candidates=_CANDIDATES.value) if _ADVERSARIAL.value else None)
+                 candidates=_CANDIDATES.value, batch_size=_SCORE_BATCH.value)
+            if _ADVERSARIAL.value else None)
   wd = workdir_lib.Workdir(workdir, config)
   suite = suite_lib.Suite(wd, perturb, kinds=kinds, levels=_floats(_LEVELS.value, 'levels'),
                           seeds=[int(s) for s in _floats(_SEEDS.value, 'seeds')],

@@ -111,9 +111,9 @@ def attack(examples, format, lang, score_fn, *, split_words, word_candidates, ki
   examples = list(examples)
   clean = score_fn(examples)
   slots = [word_slots(ex, format, lang, split_words) for ex in examples]
-  cands = [_candidates(ex, format, lang, kind, s, word_candidates, n_candidates, seed,
-                       getattr(ex, 'guid', i))
-           for i, (ex, s) in enumerate(zip(examples, slots))]
+  guids = [getattr(ex, 'guid', i) for i, ex in enumerate(examples)]
+  cands = [_candidates(ex, format, lang, kind, s, word_candidates, n_candidates, seed, g)
+           for ex, s, g in zip(examples, slots, guids)]
   beams = [[_State((), float(clean.gold_logprob[i]), bool(clean.correct[i]))]
            for i in range(len(examples))]
   best = [b[0] for b in beams]
@@ -131,7 +131,7 @@ def attack(examples, format, lang, score_fn, *, split_words, word_candidates, ki
                     for c in cands[i][k]]
       left = max_queries - queries[i]
       if len(options) > left:  # a budget cut: a seeded subset, not the first words
-        pick = _rng(seed, 'budget', i, len(best[i].edits), int(queries[i])).choice(
+        pick = _rng(seed, 'budget', guids[i], int(queries[i])).choice(
             len(options), size=int(left), replace=False)
         options = [options[p] for p in sorted(pick)]
       if not options:

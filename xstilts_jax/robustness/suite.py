@@ -215,7 +215,7 @@ class _TaskRunner:
   @property
   def scorer(self):
     if self._scorer is None:
-      self._scorer = self.wd.scorer(self.model)
+      self._scorer = self.wd.scorer(self.model, (self.suite.attack or {}).get('batch_size', 0))
     return self._scorer
 
   def clean_cell(self):

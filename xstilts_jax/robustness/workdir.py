@@ -148,9 +148,11 @@ class Workdir:
         shardings, self)
     return TargetModel(task, model, params, self.seq_length(task), logprob_fn, predict_fn)
 
-  def scorer(self, target):
+  def scorer(self, target, batch_size=0):
+    """The gold scorer of `target`; `batch_size` rows per call (default the eval batch size;
+    a multiple of the data-parallel devices)."""
     return scorer_lib.GoldScorer(target.task, target.logprob_fn, target.params, self.tokenizer,
-                                 target.max_seq_length, self.config.eval.batch_size,
+                                 target.max_seq_length, batch_size or self.config.eval.batch_size,
                                  self.batch_sharding, self.qa_options)
 
   def predictions(self, target, examples):
