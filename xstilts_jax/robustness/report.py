@@ -122,9 +122,10 @@ def build(workdir):
       rows += lang_rows
       if lang_rows:
         summary.append(dict(task=task, kind=kind, level=level, **_level_summary(lang_rows)))
-      curve = curves.setdefault(f'{task}/{kind}', {0.0: {l: c['score'] for l, c in
-                                                        clean['langs'].items()}})
+      curve = curves.setdefault(f'{task}/{kind}', {})
       curve[level] = {r['lang']: r['perturbed'] for r in lang_rows}
+      # Level 0 is the clean score of the languages the kind perturbs (the mean compares alike).
+      curve[0.0] = {r['lang']: r['clean'] for r in lang_rows}
     for (kind, setting), cs in sorted(entry['attack'].items()):
       def extra(lang, cs=cs):
         get = lambda k: float(np.mean([c['langs'][lang][k] for c in cs if lang in c['langs']]))
@@ -222,12 +223,16 @@ def plot_curves(curves, out_dir):
     x = [float(l) for l in levels]
     langs = sorted({l for v in curve.values() for l in v})
     fig, ax = plt.subplots(figsize=(5, 3.4))
+    few = len(langs) <= 12
     for lang in langs:
       y = [curve[l].get(lang, math.nan) for l in levels]
-      ax.plot(x, y, marker='.', linewidth=1, alpha=0.6,
-              color='tab:orange' if lang == 'en' else None, label=lang if len(langs) <= 12 else None)
+      if lang == 'en':
+        ax.plot(x, y, marker='o', linewidth=2, color='tab:orange', label='en')
+      else:
+        ax.plot(x, y, marker='.', linewidth=1, alpha=0.7 if few else 0.35,
+                color=None if few else 'tab:blue', label=lang if few else None)
     mean = [float(np.mean(list(curve[l].values()))) for l in levels]
-    ax.plot(x, mean, color='black', linewidth=2.5, label='mean')
+    ax.plot(x, mean, color='black', linewidth=2.5, label=f'mean of {len(langs)}')
     ax.set_xlabel('noise level (share of words)')
     ax.set_ylabel('score')
     ax.set_title(name)

@@ -19,6 +19,7 @@ import os
 import time
 import types
 
+import jax
 import numpy as np
 import tqdm
 
@@ -45,7 +46,10 @@ def perturbation_functions():
 
 
 def write_json(path, obj):
-  """Atomic: a reader (or a resumed run) sees the whole file or none."""
+  """Atomic: a reader (or a resumed run) sees the whole file or none. One process writes (every
+  process computes the same cell)."""
+  if jax.process_index() != 0:
+    return
   os.makedirs(os.path.dirname(path), exist_ok=True)
   tmp = f'{path}.tmp{os.getpid()}'
   with open(tmp, 'w', encoding='utf-8') as f:
@@ -98,11 +102,10 @@ class Suite:
     return os.path.join(base, kind, level, f'seed={seed}.json')
 
   def tasks(self):
-    trained, retrieved = self.wd.targets()
-    tasks = trained + [t for t in retrieved if t.name == 'tatoeba']
-    if self.only_tasks:
-      tasks = [t for t in tasks if t.name in self.only_tasks]
-    return tasks
+    trained, retrieved = self.wd.targets(self.only_tasks)
+    if any(t.name == 'bucc2018' for t in retrieved):
+      self.log('robustness: bucc2018 is not perturbed (mining F1 has no per-example scores)')
+    return trained + [t for t in retrieved if t.name == 'tatoeba']
 
   def kinds_for(self, task):
     fmt = 'classification' if task.format == 'retrieval' else task.format
@@ -128,7 +131,8 @@ class Suite:
   # Running.
 
   def run(self):
-    todo = [(t, c) for t in self.tasks() for c in self.plan(t)]
+    tasks = self.tasks()
+    todo = [(t, c) for t in tasks for c in self.plan(t)]
     missing = [(t, c) for t, c in todo if not os.path.exists(self.path(t.name, *c[:3]))]
     self.log(f'robustness: {len(todo)} cells, {len(todo) - len(missing)} done earlier, '
              f'{len(missing)} to compute')

@@ -102,9 +102,16 @@ class Workdir:
   def task(self, name):
     return load.resolve_task(get_task(name), self.config.data.data_dir or None)
 
-  def targets(self):
-    """Target tasks of the config, (trained, retrieval); a trained one must be finished."""
+  def targets(self, only=None):
+    """Target tasks of the config (or those named in `only`), (trained, retrieval); a trained
+    one must be finished."""
     tasks = [self.task(n) for n in names(self.config.targets)]
+    if only:
+      unknown = sorted(set(only) - {t.name for t in tasks})
+      if unknown:
+        raise ValueError(f'--tasks {",".join(unknown)}: not targets of this config '
+                         f'({self.config.targets})')
+      tasks = [t for t in tasks if t.name in only]
     for t in tasks:
       if t.format != 'retrieval' and not os.path.exists(
           os.path.join(self.path, f'target_{t.name}', ZERO_SHOT)):
