@@ -75,9 +75,10 @@ def _run(argv):
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
   perturb = suite_lib.perturbation_functions()
   kinds = _KINDS.value or list(perturb.KINDS)
-  unknown = [k for k in kinds if k not in perturb.KINDS]
+  unknown = [k for k in kinds if not all(part in perturb.KINDS for part in k.split('+'))]
   if unknown:
-    raise app.UsageError(f'--kinds: unknown {unknown}; known: {list(perturb.KINDS)}')
+    raise app.UsageError(f'--kinds: unknown {unknown}; known: {list(perturb.KINDS)} '
+                         '(combine with +, e.g. char+word_drop)')
   attack = (dict(beam=_BEAM.value, edits=_EDITS.value, queries=_QUERIES.value,
                  candidates=_CANDIDATES.value, batch_size=_SCORE_BATCH.value)
             if _ADVERSARIAL.value else None)

@@ -110,7 +110,7 @@ class Suite:
   def kinds_for(self, task):
     fmt = 'classification' if task.format == 'retrieval' else task.format
     allowed = set(self.perturb.kinds_for_format(fmt))
-    return [k for k in self.kinds if k in allowed]
+    return [k for k in self.kinds if all(part in allowed for part in k.split('+'))]
 
   def attack_kinds(self, task):
     """Kinds with single-word candidates (not word_swap, not combinations)."""
