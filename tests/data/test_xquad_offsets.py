@@ -5,7 +5,9 @@ every language (1,190 x 12). A "perfect model" puts logit 10 on the gold start a
 in every window holding them, 0 elsewhere (longest answer allowed: the window, since the tiny
 tokenizer cuts words into many more pieces than XLM-R's and 30 tokens would drop 87 English
 answers):
-- cut by character offsets, the answer is the gold text exactly, for every question;
+- cut by character offsets, the answer is the gold text exactly, for every question whose
+  start token has its maximal context in a window holding the whole answer (the others get
+  jiant's 'empty': 3 Greek answers of 100+ pieces; all others of all languages come back);
 - jiant's answer text (`get_final_text`) is the gold where its alignment succeeds, else the
   whitespace words covering the span, joined by one space (they contain the gold); the
   number per language is printed (`pytest -s`);
@@ -102,8 +104,13 @@ def test_xquad_answers_as_jiant(real_data_dir, lang):
   assert with_gold == len(examples)
   by_offsets, _ = postprocess.qa_predictions(examples, a, starts, ends,
                                              max_answer_length=MAX_LEN)
-  lost = [ex.guid for ex in examples if by_offsets[ex.guid] != ex.answers[0].text.strip()]
-  assert lost == []
+  # A span counts only where its start token has maximal context: an answer longer than the
+  # rest of that window (a few Greek ones, 100+ tiny-tokenizer pieces) cannot win, in jiant too.
+  reachable = {int(a['example_index'][r]) for r in np.flatnonzero(a['start_positions'] > 0)
+               if a['max_context'][r, a['start_positions'][r]]}
+  for i, ex in enumerate(examples):
+    want = ex.answers[0].text.strip() if i in reachable else postprocess.NO_CANDIDATE
+    assert by_offsets[ex.guid] == want, ex.guid
   as_jiant, _ = postprocess.qa_predictions(examples, a, starts, ends, tokenizer=tok,
                                            max_answer_length=MAX_LEN)
   subset = range(REFERENCE_SUBSET)
@@ -112,9 +119,10 @@ def test_xquad_answers_as_jiant(real_data_dir, lang):
   exact = sum(as_jiant[ex.guid] == ex.answers[0].text.strip() for ex in examples)
   # Where get_final_text falls back, the answer is the whole words around the gold, joined
   # by single spaces (6 Arabic golds hold double spaces).
-  assert all(' '.join(ex.answers[0].text.split()) in as_jiant[ex.guid] for ex in examples)
+  assert all(' '.join(ex.answers[0].text.split()) in as_jiant[ex.guid]
+             for i, ex in enumerate(examples) if i in reachable)
   print(f'{lang}: gold text back {exact}/{len(examples)} with jiant\'s answer text, '
-        f'{len(examples)}/{len(examples)} cut by offsets')
+        f'{len(reachable)}/{len(examples)} cut by offsets')
 
   rng = np.random.default_rng(0)
   starts = rng.normal(size=starts.shape).astype(np.float32)

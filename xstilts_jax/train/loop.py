@@ -158,7 +158,8 @@ class PhaseTrainer:
     o = config.optimizer
     self.tx = optimizer_lib.make_optimizer(
         phase.learning_rate, max(1, num_steps // o.grad_accum_steps), o.warmup_fraction,
-        o.weight_decay, o.b1, o.b2, o.eps, o.max_grad_norm, o.grad_accum_steps)
+        o.weight_decay, o.b1, o.b2, o.eps, o.max_grad_norm, o.grad_accum_steps,
+        clip_per_micro_batch=o.get('clip_per_micro_batch', False))
     self.init_fn = lambda rng: self.model.init_params(rng, boxed=True)
     self.abstract, self.shardings = state_lib.state_shardings(self.init_fn, self.tx, mesh,
                                                               self.rules)
