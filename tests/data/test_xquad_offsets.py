@@ -6,15 +6,15 @@ in every window holding them, 0 elsewhere (longest answer allowed: the window, s
 tokenizer cuts words into many more pieces than XLM-R's and 30 tokens would drop 87 English
 answers):
 - cut by character offsets, the answer is the gold text exactly, for every question whose
-  start token has its maximal context in a window holding the whole answer (the others get
-  jiant's 'empty': 3 Greek answers of 100+ pieces; all others of all languages come back);
+  start token has its maximal context in a window holding the whole answer (the others, 0 to 3
+  per language, answers of 100+ tiny-tokenizer pieces, get jiant's 'empty', as in jiant);
 - jiant's answer text (`get_final_text`) is the gold where its alignment succeeds, else the
   whitespace words covering the span, joined by one space (they contain the gold); the
   number per language is printed (`pytest -s`);
-- on the first 100 questions of each language (jiant's code in Python is slow; all 1,190
-  agree too, in ~4 s per language), the windows, their max-context tokens and every answer
-  equal jiant's own code (tests/eval/jiant_squad_reference.py) run on the same logits, both
-  the gold ones and random ones. Random logits exercise the max-context rule: their best
+- on the first 100 questions of each language (jiant's code in Python is slow), the
+  windows, their max-context tokens and every answer equal jiant's own code
+  (tests/eval/jiant_squad_reference.py) run on the same logits, both the gold ones and
+  random ones. Random logits exercise the max-context rule: their best
   spans often sit where two windows overlap.
 """
 
@@ -105,7 +105,7 @@ def test_xquad_answers_as_jiant(real_data_dir, lang):
   by_offsets, _ = postprocess.qa_predictions(examples, a, starts, ends,
                                              max_answer_length=MAX_LEN)
   # A span counts only where its start token has maximal context: an answer longer than the
-  # rest of that window (a few Greek ones, 100+ tiny-tokenizer pieces) cannot win, in jiant too.
+  # rest of that window (100+ tiny-tokenizer pieces) cannot win, in jiant too.
   reachable = {int(a['example_index'][r]) for r in np.flatnonzero(a['start_positions'] > 0)
                if a['max_context'][r, a['start_positions'][r]]}
   for i, ex in enumerate(examples):
