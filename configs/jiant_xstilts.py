@@ -13,7 +13,8 @@ phase's result; multi-task sampling by size, as jiant's with its one batch size.
 Everything else, the target phase included, is `xlmr_large.py` (PROTOCOL.md's XTREME-script
 settings: batch 32 (QA 16), length 256 (QA 384), model selection every 1000 steps on English
 dev). The clip switch is global: in phase 3, without accumulation, it differs from the
-default only by torch's 1e-6 in the clip coefficient. Whether the paper ran phase 2 like this or like the default is not settled; both exist.
+default only by torch's 1e-6 in the clip coefficient. Whether the paper ran phase 2 like
+this or like the default is not settled; both exist.
 """
 
 import os

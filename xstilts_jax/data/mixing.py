@@ -6,9 +6,11 @@ whatever its batch size (QA trains with 16, the others with 32; sampling by size
 give QA half the epochs). With one batch size for all tasks this is jiant's rule, p ∝
 min(size, cap) ** (1 / temperature); `cap` counts examples (features), as jiant's. The
 phase's length (`train.loop.total_steps`: the sum over tasks of epochs × batches per epoch)
-then holds each task's epochs in expectation. The draw for step s comes from a Philox key made of the
-seed and s's block of 1024 steps, so the task at any step, and how often each task was
-drawn before it, are recomputed from the step alone: `MixtureIterator`'s state is the step.
+then holds each task's epochs in expectation.
+
+The draw for step s comes from a Philox key made of the seed and s's block of 1024 steps, so
+the task at any step, and how often each task was drawn before it, are recomputed from the
+step alone: `MixtureIterator`'s state is the step.
 """
 
 import numpy as np
