@@ -13,7 +13,8 @@ on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli
                        default $XSTILTS_DATA or ~/xstilts_data; '' = shipped fixtures) or
                        'hub' (datasets ids of the registry; opt-in)
   parallel             mesh shape and axis names, logical-axis rules
-  optimizer            AdamW + linear warmup/decay, clip, gradient accumulation
+  optimizer            AdamW + linear warmup/decay, clip (per step, or per micro-batch as
+                       jiant), gradient accumulation
   intermediate         phase 2: tasks ('' = no intermediate phase: the XLM-R baseline;
                        'mnli,mlm' = MNLI with continued multilingual MLM)
   mlm                  continued-MLM text: languages, documents per language
@@ -97,6 +98,9 @@ def get_config():
   c.optimizer.warmup_fraction = 0.1
   c.optimizer.max_grad_norm = 1.0
   c.optimizer.grad_accum_steps = 1
+  # True: clip the accumulated gradient after every micro-batch, as jiant's training loop
+  # does (exact reproduction); False: once per optimizer step, on the mean gradient.
+  c.optimizer.clip_per_micro_batch = False
 
   c.intermediate = phase_config(epochs=3.0)
   c.intermediate.tasks = 'mnli'     # comma-separated; several = multi-task

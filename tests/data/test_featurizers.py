@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from xstilts_jax.data import mlm, tagging
+from xstilts_jax.data import mlm, multiple_choice, tagging
 from xstilts_jax.data.featurize import featurize
 from xstilts_jax.data.tokenizer import load_tokenizer
 from xstilts_jax.tasks import examples as E
@@ -53,6 +53,45 @@ def test_multiple_choice_shapes(tok):
   bad = E.MultipleChoiceExample('odd', 'p', ['x', 'y'], 0)
   with pytest.raises(ValueError, match="'odd'"):
     featurize(task, ex + [bad], tok, 24)
+
+
+def _jiant_truncate_sequences(tokens_ls, max_length, truncate_end=True):
+  """jiant/tasks/utils.py `truncate_sequences` (nyu-mll/jiant, MIT), the reference."""
+  lengths = np.array([len(tokens) for tokens in tokens_ls])
+  total_length = lengths.sum()
+  if total_length < max_length:
+    return tokens_ls
+  target_lengths = lengths
+  while sum(target_lengths) > max_length:
+    target_lengths[np.argmax(target_lengths)] -= 1
+  return [tokens[:target_length] if truncate_end else tokens[-target_length:]
+          for tokens, target_length in zip(tokens_ls, target_lengths)]
+
+
+def test_multiple_choice_truncation_is_jiants():
+  for budget in (2, 3, 8, 11, 16):  # odd and even: ties go to the prompt
+    for n_prompt in range(1, 21):
+      for n_choice in range(1, 21):
+        prompt, choice = list(range(n_prompt)), list(range(100, 100 + n_choice))
+        want = _jiant_truncate_sequences([prompt, choice], budget, truncate_end=False)
+        got = multiple_choice.truncated_lengths(n_prompt, n_choice, budget)
+        assert got == (len(want[0]), len(want[1])), (n_prompt, n_choice, budget)
+
+
+def test_multiple_choice_long_prompt_keeps_its_question(tok):
+  """CosmosQA-style: the prompt is context + question; cut from its start, the question stays."""
+  task = Task(name='mc', format='multiple_choice', metric='accuracy', num_choices=2)
+  context = ' '.join(['We walked to the old market and bought bread.'] * 10)
+  question = 'Why did they go out?'
+  prompt = context + ' ' + question
+  ex = [E.MultipleChoiceExample('0', prompt, ['To buy food.', 'To sleep.'], 0)]
+  f = featurize(task, ex, tok, 40)
+  p, q, c = _ids(tok, prompt), _ids(tok, question), _ids(tok, 'To buy food.')
+  row = f.arrays['input_ids'][0, 0]
+  keep = 40 - 4 - len(c)  # the choice is the shorter side: it stays whole
+  assert row.tolist() == [0] + p[-keep:] + [2, 2] + c + [2]
+  assert row[1 + keep - len(q):1 + keep].tolist() == q  # the question ends the prompt
+  assert f.stats['truncated'] == 2
 
 
 def _qa_task():

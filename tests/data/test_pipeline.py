@@ -76,6 +76,31 @@ def test_task_probabilities_cap_and_temperature():
   assert np.allclose(p, [1 / 3, 2 / 3])
 
 
+def test_mixture_gives_equal_epochs_whatever_the_batch_size():
+  """Batch 8 and batch 4 on 800 features each, 30 epochs in the phase's arithmetic (the sum
+  over tasks of epochs x batches per epoch): each task's draws x its batch size / its size is
+  its number of epochs; both are 30 within 4 binomial standard deviations (± 1.8 and ± 0.9
+epochs;
+  sampling by size would give the batch-8 task 45 epochs and the batch-4 task 22.5)."""
+  sizes, batch_sizes, epochs = [800, 800], [8, 4], 30
+  probs = mixing.task_probabilities(sizes, batch_sizes=batch_sizes)
+  assert np.allclose(probs, [1 / 3, 2 / 3])
+  feats = {'qa': _features(800), 'nli': _features(800)}
+  it = mixing.MixtureIterator(feats, {'qa': 8, 'nli': 4}, seed=3)
+  assert np.allclose(it.probs, probs)
+  num_steps = sum(int(np.ceil(epochs * n / b)) for n, b in zip(sizes, batch_sizes))
+  counts = np.bincount(mixing.sample_tasks(3, 0, num_steps, it.probs), minlength=2)
+  got_epochs = counts * np.array(batch_sizes) / np.array(sizes)
+  sd = np.sqrt(num_steps * probs * (1 - probs)) * np.array(batch_sizes) / np.array(sizes)
+  assert (np.abs(got_epochs - epochs) < 4 * sd).all(), got_epochs
+  assert np.allclose(4 * sd, [1.79, 0.89], atol=0.01)
+  # Cap (in examples) and temperature apply as jiant's where batch sizes agree.
+  assert np.allclose(mixing.task_probabilities([100, 300], batch_sizes=[4, 4], cap=100),
+                     [0.5, 0.5])
+  with pytest.raises(ValueError, match='batch size'):
+    mixing.task_probabilities([100, 300], batch_sizes=[4])
+
+
 def test_mixture_is_deterministic_proportional_and_resumable():
   feats = {'big': _features(30), 'small': _features(10)}
   it = mixing.MixtureIterator(feats, 2, seed=5)

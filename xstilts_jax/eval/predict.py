@@ -38,9 +38,11 @@ def run(predict_fn, params, features, batch_size, sharding=None):
   return {key: np.concatenate(v) for key, v in chunks.items()}
 
 
-def to_predictions(task, examples, features, outputs, *, n_best=20, max_answer_length=30):
+def to_predictions(task, examples, features, outputs, *, tokenizer=None, n_best=20,
+                   max_answer_length=30):
   """Per-example predictions: label indices (classification, multiple choice), tag names
-  per word (tagging), or {guid: answer text} (span QA)."""
+  per word (tagging), or {guid: answer text} (span QA: jiant's answer text given the
+  `tokenizer` of the features, else the characters under the span's offsets)."""
   arrays = features.arrays
   if task.format in ('classification', 'multiple_choice'):
     preds = [None] * len(examples)
@@ -55,7 +57,8 @@ def to_predictions(task, examples, features, outputs, *, n_best=20, max_answer_l
                                            list(task.labels))
   if task.format == 'span_qa':
     answers, _ = postprocess.qa_predictions(
-        examples, arrays, outputs['start_logits'], outputs['end_logits'], n_best=n_best,
+        examples, arrays, outputs['start_logits'], outputs['end_logits'],
+        tokenizer=tokenizer, n_best=n_best,
         max_answer_length=max_answer_length, version_2=task.metric == 'squad_v2')
     return answers
   raise ValueError(f'{task.name}: no predictions for format {task.format!r}')

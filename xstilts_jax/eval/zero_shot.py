@@ -65,7 +65,8 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
       examples = examples[:max_examples]
     features = featurize_lib.featurize(task, examples, tokenizer, max_seq_length, **options)
     outputs = predict.run(predict_fn, params, features, batch_size, sharding)
-    preds = predict.to_predictions(task, examples, features, outputs, **post)
+    preds = predict.to_predictions(task, examples, features, outputs, tokenizer=tokenizer,
+                                   **post)
     preds = _label_names(task, preds)
     _write(pred_dir, task, lang, preds)
     gold = predict.gold(task, examples)

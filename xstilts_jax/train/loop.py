@@ -149,6 +149,7 @@ class PhaseTrainer:
 
   def __init__(self, model_config, tasks, config, phase, mesh, num_steps):
     self.data = []  # PhaseData, set before training / evaluating
+    self.tokenizer = None  # the data's tokenizer: QA answers as jiant's (eval/answer_text)
     self.mesh = mesh
     self.rules = rules_lib.normalize_rules(tuple(config.parallel.rules) or None)
     specs = []
@@ -162,7 +163,8 @@ class PhaseTrainer:
     o = config.optimizer
     self.tx = optimizer_lib.make_optimizer(
         phase.learning_rate, max(1, num_steps // o.grad_accum_steps), o.warmup_fraction,
-        o.weight_decay, o.b1, o.b2, o.eps, o.max_grad_norm, o.grad_accum_steps)
+        o.weight_decay, o.b1, o.b2, o.eps, o.max_grad_norm, o.grad_accum_steps,
+        clip_per_micro_batch=o.get('clip_per_micro_batch', False))
     self.init_fn = lambda rng: self.model.init_params(rng, boxed=True)
     self.abstract, self.shardings = state_lib.state_shardings(self.init_fn, self.tx, mesh,
                                                               self.rules)
@@ -213,7 +215,8 @@ class PhaseTrainer:
         continue
       fn = self.predict_fns[d.task.head_name]
       outputs = predict.run(fn, params, d.dev, eval_batch_size, self.batch_sharding)
-      preds = predict.to_predictions(d.task, d.dev_examples, d.dev, outputs)
+      preds = predict.to_predictions(d.task, d.dev_examples, d.dev, outputs,
+                                     tokenizer=self.tokenizer)
       out[d.task.name] = predict.evaluate(d.task, d.dev_examples, preds, 'en')
     # No task with a dev set (MLM alone): NaN, and the last evaluation counts as the best.
     out['score'] = float(np.mean([m['score'] for m in out.values()])) if out else float('nan')
@@ -221,7 +224,7 @@ class PhaseTrainer:
 
 
 # Batch entries that only map outputs back to examples; the model never sees them.
-_HOST_ONLY = ('index', 'example_index', 'offsets', 'word_index', 'valid')
+_HOST_ONLY = ('index', 'example_index', 'offsets', 'max_context', 'word_index', 'valid')
 
 
 def mixture(data: Sequence[PhaseData], seed, step, temperature=1.0, cap=0, tokenizer=None):
@@ -273,7 +276,7 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
   data = prepare_data(tasks, tokenizer, config, phase, log=log)
   num_steps = total_steps(data, phase)
   trainer = PhaseTrainer(model_config, tasks, config, phase, mesh, num_steps)
-  trainer.data = data
+  trainer.data, trainer.tokenizer = data, tokenizer
   ckpts = ckpt_lib.PhaseCheckpoints(phase_dir, max_to_keep=config.checkpoint.keep)
   abstract_params = state_lib.with_shardings(trainer.abstract.params, trainer.shardings.params)
 
