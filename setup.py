@@ -8,7 +8,7 @@ setuptools.setup(
     description='X-STILTs in JAX/Flax: intermediate-task training of XLM-R, evaluated on XTREME',
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
-    python_requires='>=3.10',
+    python_requires='>=3.11',
     packages=setuptools.find_packages(include=['xstilts_jax', 'xstilts_jax.*']),
     include_package_data=True,
     package_data={'xstilts_jax': ['assets/**/*', 'tasks/fixtures/**/*', 'data/releases.sha256']},
