@@ -48,6 +48,10 @@ options=("$@")  # watch runs each step as `$0 STEP "${options[@]}"`
 xstilts_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --spot|--reserved|--dry-run|--no-wait|--) ;;
+    --*) [ $# -ge 2 ] || die "$1 needs a value" ;;
+  esac
+  case "$1" in
     --name) name=$2; shift ;;
     --zone) zone=$2; shift ;;
     --project) project=$2; shift ;;
