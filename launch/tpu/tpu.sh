@@ -149,6 +149,8 @@ setup() {
   # package, configs/ and the worker scripts.
   local bundle
   bundle=$(mktemp -u /tmp/xstilts-src.XXXXXX).tgz
+  git -C "$checkout" rev-parse --git-dir >/dev/null 2>&1 \
+    || die "$checkout is not a git checkout: the files to copy are the ones git lists"
   if [ "$dry_run" = 1 ]; then
     echo "+ (git ls-files -co --exclude-standard | tar czf $bundle -T -)"
   else
