@@ -112,9 +112,15 @@ node_state() {  # READY, PREEMPTED, ...
   gcloud compute tpus tpu-vm describe "$name" "${location[@]}" --format='value(state)' \
     2>/dev/null || true
 }
-job_state() {  # on worker 0: bare (not set up), idle, running, exited CODE
-  gcloud compute tpus tpu-vm ssh "$name" "${location[@]}" --worker=0 \
-    --command="bash $remote_home/src/launch/tpu/worker_run.sh state" 2>/dev/null || echo bare
+job_state() {  # on worker 0: bare (not set up), idle, running, exited CODE; or unreachable
+  local out rc=0
+  out=$(gcloud compute tpus tpu-vm ssh "$name" "${location[@]}" --worker=0 \
+    --command="bash $remote_home/src/launch/tpu/worker_run.sh state" 2>/dev/null) || rc=$?
+  case "$rc" in
+    0) echo "$out" ;;
+    127) echo bare ;;  # no worker_run.sh: never set up
+    *) echo unreachable ;;  # ssh failed: ask again at the next poll
+  esac
 }
 results_exist() {
   if [[ "$workdir" == gs://* ]]; then
@@ -207,7 +213,7 @@ watch() {
             fi
             job=$(job_state)
             case "$job" in
-              running) ;;
+              running|unreachable) ;;
               bare) if step setup; then step run || true; fi ;;
               idle|'exited 75') step run || true ;;  # 75: stopped by SIGTERM with a checkpoint saved
               *) die "the run stopped ($job) without results.json; see: $0 logs --name $name --zone $zone" ;;

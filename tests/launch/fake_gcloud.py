@@ -5,7 +5,8 @@ $FAKE_GCLOUD_DIR/calls.jsonl. $FAKE_GCLOUD_DIR/scenario.json gives the answers, 
 order (the last one repeats):
   queued: states of `queued-resources describe` ('NOT_FOUND' exits 1, as gcloud does)
   node:   states of `tpu-vm describe`
-  job:    what `worker_run.sh state` prints on worker 0
+  job:    what `worker_run.sh state` prints on worker 0 ('SSH_FAILS' exits 255, as ssh
+          does; 'NO_SCRIPT' exits 127, as bash does on a fresh VM without the script)
   results_after_runs: results.json exists (`storage objects describe`, `ssh ... test -f`)
                       once this many `worker_run.sh start` calls were made
 `tpu-vm scp` of a .tgz records the archive's member names in scp_members.json.
@@ -51,7 +52,10 @@ def main(args):
   elif args[:4] == ['compute', 'tpus', 'tpu-vm', 'describe']:
     print(_next(state_dir, 'node', scenario))
   elif args[:4] == ['compute', 'tpus', 'tpu-vm', 'ssh'] and 'worker_run.sh state' in command:
-    print(_next(state_dir, 'job', scenario))
+    job = _next(state_dir, 'job', scenario)
+    if job in ('SSH_FAILS', 'NO_SCRIPT'):
+      return {'SSH_FAILS': 255, 'NO_SCRIPT': 127}[job]
+    print(job)
   elif args[:4] == ['compute', 'tpus', 'tpu-vm', 'ssh'] and command.startswith('test -f'):
     return 0 if results() else 1
   elif args[:3] == ['storage', 'objects', 'describe']:

@@ -143,7 +143,7 @@ def test_setup_run_logs_status_delete(tmp_path):
 def test_watch_recreates_a_suspended_spot_resource_until_results_exist(tmp_path):
   env, state = _fake_gcloud(
       tmp_path, queued=['ACTIVE', 'SUSPENDED', 'PROVISIONING', 'ACTIVE'], node=['READY'],
-      job=['bare'], results_after_runs=2)
+      job=['bare', 'NO_SCRIPT'], results_after_runs=2)
   result = _tpu(env, 'watch', *BASE, '--accelerator', 'v5litepod-8', '--spot', '--interval',
                 '0', '--workdir', 'gs://b/runs/x', '--', '--config.seed=1')
   assert [_label(c) for c in _calls(state)] == [
@@ -164,17 +164,18 @@ def test_watch_recreates_a_suspended_spot_resource_until_results_exist(tmp_path)
 
 def test_watch_reruns_after_sigterm_and_recreates_a_preempted_node(tmp_path):
   env, state = _fake_gcloud(
-      tmp_path, queued=['ACTIVE'], node=['READY', 'PREEMPTED', 'READY'],
-      job=['exited 75', 'bare'], results_after_runs=2)
+      tmp_path, queued=['ACTIVE'], node=['READY', 'READY', 'PREEMPTED', 'READY'],
+      job=['SSH_FAILS', 'exited 75', 'bare'], results_after_runs=2)
   _tpu(env, 'watch', *BASE, '--interval', '0', '--workdir', '/gcs/b/runs/x')
   calls = _calls(state)
   assert [_label(c) for c in calls] == [
+      'queued?', 'node?', 'results?', 'job?',  # ssh failed: nothing done, asked again
       'queued?', 'node?', 'results?', 'job?', 'start',
       'queued?', 'node?', 'delete', 'create',
       'queued?', 'node?', 'results?', 'job?', 'scp', 'setup', 'start',
       'queued?', 'node?', 'results?']
   assert _command(calls[2]).strip() == 'test -f /gcs/b/runs/x/results.json' and '--worker=0' in calls[2]
-  assert calls[8][-2:] == ['--accelerator-type=v4-8', '--runtime-version=tpu-ubuntu2204-base']
+  assert calls[12][-2:] == ['--accelerator-type=v4-8', '--runtime-version=tpu-ubuntu2204-base']
 
 
 def test_watch_stops_on_a_failed_run(tmp_path):
