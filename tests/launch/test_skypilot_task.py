@@ -8,6 +8,7 @@ import subprocess
 import jsonschema
 import pytest
 import yaml
+from test_shellcheck import shellcheck
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 TASK = os.path.join(ROOT, 'launch', 'skypilot', 'xstilts.yaml')
@@ -84,5 +85,5 @@ def test_setup_and_run_pass_shellcheck(task, tmp_path):
   for part in ('setup', 'run'):
     script = tmp_path / f'{part}.sh'
     script.write_text('#!/usr/bin/env bash\n' + task[part])
-    result = subprocess.run(['shellcheck', str(script)], capture_output=True, text=True)
+    result = subprocess.run([shellcheck(), str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
