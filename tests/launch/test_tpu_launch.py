@@ -252,6 +252,7 @@ def test_worker_setup_gets_python_311_the_package_and_gcsfuse(tmp_path):
   subprocess.run(['bash', os.path.join(ROOT, 'launch', 'tpu', 'worker_setup.sh'), '', 'my-bucket'],
                  env=env, check=True, capture_output=True, text=True, timeout=120)
   lines = record.read_text().splitlines()
+  lines[3:5] = sorted(lines[3:5])  # `curl | sudo tee`: the two sides run at once
   venv = f'{home}/xstilts/venv'
   assert lines == [
       'curl -LsSf https://astral.sh/uv/install.sh',
