@@ -204,8 +204,11 @@ def test_worker_run_starts_a_session_that_outlives_its_shell_and_keeps_the_log(t
   venv_bin = home / 'xstilts' / 'venv' / 'bin'
   venv_bin.mkdir(parents=True)
   (home / 'xstilts' / 'src').mkdir()
-  python = venv_bin / 'python'  # stands in for the run: prints its arguments, exits as preempted
-  python.write_text('#!/bin/sh\necho "args: $*"; echo "cwd: $PWD"; sleep 1; exit 75\n')
+  release = tmp_path / 'release'
+  python = venv_bin / 'python'  # stands in for the run: prints its arguments, waits for the
+  python.write_text(            # test to release it, exits as preempted
+      '#!/bin/sh\necho "args: $*"; echo "cwd: $PWD"\n'
+      f'while [ ! -e {release} ]; do sleep 0.1; done; exit 75\n')
   python.chmod(0o755)
   env = dict(os.environ, HOME=str(home))
   script = os.path.join(ROOT, 'launch', 'tpu', 'worker_run.sh')
@@ -217,6 +220,7 @@ def test_worker_run_starts_a_session_that_outlives_its_shell_and_keeps_the_log(t
   assert run('state').stdout.strip() == 'running'
   again = run('start', 'configs/tiny.py', str(workdir), check=False)
   assert again.returncode == 1 and 'already running' in again.stderr
+  release.touch()
   deadline = time.time() + 20
   while run('state').stdout.strip() == 'running' and time.time() < deadline:
     time.sleep(0.2)
