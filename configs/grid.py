@@ -8,7 +8,7 @@ baseline without phase 2, + the multi-task run). The argument after the colon pi
   python -m xstilts_jax.main --config configs/grid.py:baseline,0 --workdir runs/grid/baseline-s0
 
 `python configs/grid.py WORKDIR_ROOT [base config]` prints one such command per cell (one
-per line), to feed a job scheduler or `launch/tpu_vm.sh` one after another; `--base` picks
+per line), to feed a job scheduler or `launch/tpu/tpu.sh run` one after another; `--base` picks
 the model config (default xlmr_large). A killed cell resumes when its command is run again.
 """
 

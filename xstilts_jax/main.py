@@ -47,7 +47,7 @@ def main(argv):
   if '://' in workdir:
     raise app.UsageError(f'--workdir {workdir}: URLs are not supported (results, logs and '
                          'reports are written with plain file I/O); mount the bucket with '
-                         'gcsfuse and pass the mounted path (see launch/tpu_vm.sh)')
+                         'gcsfuse and pass the mounted path (see launch/tpu/tpu.sh --bucket)')
   if config.xla_flags:
     # Before JAX starts (it is first imported below).
     os.environ['XLA_FLAGS'] = (os.environ.get('XLA_FLAGS', '') + ' ' + config.xla_flags).strip()
