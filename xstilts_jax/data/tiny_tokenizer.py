@@ -2,8 +2,9 @@
 
 A sentencepiece-like Unigram model (as XLM-R's) trained on the text in
 `xstilts_jax/assets/corpus/*.txt` plus every text file under `xstilts_jax/tasks/fixtures/`
-(JSON: its string values) but the translation fixtures, copies of other fixtures' sentences. Layout as XLM-R: `<s>`=0, `<pad>`=1, `</s>`=2, `<unk>`=3,
-`<mask>` = last id; `<s> A </s>` and `<s> A </s></s> B </s>`.
+(JSON: its string values) except the translation fixtures, copies of other fixtures'
+sentences. Layout as XLM-R: `<s>`=0, `<pad>`=1, `</s>`=2, `<unk>`=3, `<mask>` = last id;
+`<s> A </s>` and `<s> A </s></s> B </s>`.
 
 Normalisation: NFKC, whitespace runs collapsed to one space, ends stripped (what
 sentencepiece's nmt_nfkc + remove_extra_whitespaces do), so decode(encode(x)) equals

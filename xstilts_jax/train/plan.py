@@ -10,6 +10,9 @@ prints), so what is checked is what runs:
                    test split of every evaluated language (config.eval.languages)
   retrieval        BUCC and Tatoeba: every split of every evaluated language, no training
 
+A trained task also reads its translations in each language of the phase's `translated`
+section (data/translated.py), when XTREME has them.
+
 A read marked `optional` is one the run skips, with a message, when its data is missing
 (config.eval.skip_missing_languages, config.mlm.skip_missing_languages).
 """

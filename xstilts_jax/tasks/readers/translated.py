@@ -81,8 +81,9 @@ def read_translated_pairs(files, lang, split='train', labels=(), stats=None):
             label=list(labels).index(label)))
     notes.log(len(examples) - before)
     if invalid:
-      log.warning('%s: %d rows with a label not in %s left out (lines %s%s)', path, len(invalid),
-                  list(labels), ', '.join(map(str, invalid[:5])), ', ...' if len(invalid) > 5 else '')
+      more = ', ...' if len(invalid) > 5 else ''
+      log.warning('%s: %d row(s) with a label not in %s left out (lines %s%s)', path,
+                  len(invalid), list(labels), ', '.join(map(str, invalid[:5])), more)
     stats['rows'] = stats.get('rows', 0) + len(examples) - before + len(invalid)
     stats['invalid_label'] = stats.get('invalid_label', 0) + len(invalid)
     stats.setdefault('layout', {})[path] = layout
