@@ -57,6 +57,7 @@ def test_tiny_run_records_the_regime(tmp_path):
   regime = phase['data_regime']['mnli']
   assert regime['regime'] == 'mixed' and regime['languages'] == ['de', 'fr']
   assert regime['translations'] == 'xnli_translate_train'
+  assert regime['settings'] == {'languages': 'de,fr', 'weight': 0.5, 'weights': ''}
   assert regime['per_language']['de']['invalid_label'] == 1  # the fixture's bad row, counted
   assert all(os.path.isfile(f) for r in regime['per_language'].values() for f in r['files'])
   assert phase['train_stats']['mnli']['examples'] == 2 * regime['english_examples']

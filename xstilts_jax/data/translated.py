@@ -122,6 +122,8 @@ def mix(task, english: list, settings, *, seed: int, data_dir: Optional[str] = N
   """(training examples, regime record) of one task: English plus its translations."""
   tt, langs = languages_for(task, settings)
   record = {'regime': 'english', 'languages': [], 'english_examples': len(english)}
+  if settings is not None:
+    record['settings'] = {k: settings.get(k) for k in ('languages', 'weight', 'weights')}
   if settings is not None and _names(settings.get('languages', '')) + _names(
       settings.get('weights', '')) and tt is None:
     record['note'] = f'XTREME has no translations of {task.name}: English only'
