@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import ml_collections
+import pytest
 
 from xstilts_jax.data.tokenizer import load_tokenizer
 from xstilts_jax.tasks import load, registry
@@ -64,3 +65,22 @@ def test_tiny_run_records_the_regime(tmp_path):
   assert set(phase['best']['dev']) == {'mnli', 'score'}  # selected on MNLI's (English) dev
   with open(os.path.join(workdir, 'results.json')) as f:
     assert json.load(f)['phases']['intermediate']['data_regime'] == phase['data_regime']
+
+
+def test_the_plan_reads_and_preflight_checks_the_translations(tmp_path):
+  from xstilts_jax.train import plan, preflight  # pylint: disable=g-import-not-at-top
+  config = _config()
+  config.targets = 'pawsx'
+  config.target.translated.languages = 'ja'
+  phases = {p.name: p for p in plan.phases(config)}
+  reads = lambda name: {(r.task.name, r.split, r.lang) for r in phases[name].reads}
+  assert {('xnli_translate_train', 'train', 'de'), ('xnli_translate_train', 'train', 'fr'),
+          ('mnli', 'dev', 'en')} <= reads('intermediate')
+  assert ('pawsx_translate_train', 'train', 'ja') in reads('target_pawsx')
+  # A data dir without the translation files: preflight names them before anything runs.
+  config.data.data_dir = str(tmp_path)
+  with pytest.raises(preflight.PreflightError, match='en-de-translated.tsv'):
+    preflight.check(config, str(tmp_path / 'run'))
+  config.target.translated.languages = 'ar'  # PAWS-X has no Arabic translation
+  with pytest.raises(ValueError, match="'pawsx' has no translation into ar"):
+    plan.phases(config)

@@ -12,7 +12,7 @@ import os
 import ml_collections
 import pytest
 
-from xstilts_jax.data import translated as mixing
+from xstilts_jax.data import translated as regimes
 from xstilts_jax.tasks import load, registry
 from xstilts_jax.tasks import translated
 from xstilts_jax.tasks.load import FIXTURES_DIR
@@ -140,7 +140,7 @@ def mnli():
 ])
 def test_translated_fraction_is_exact(mnli, kw, want):
   task, english = mnli
-  examples, record = mixing.mix(task, english, _settings(**kw), seed=0, log=lambda *_: None)
+  examples, record = regimes.mix(task, english, _settings(**kw), seed=0, log=lambda *_: None)
   total = len(examples)
   by_lang = {lang: sum(e.guid.startswith(f'translated-{lang}-') for e in examples)
              for lang in want}
@@ -151,13 +151,13 @@ def test_translated_fraction_is_exact(mnli, kw, want):
   assert english_left == (0 if sum(want.values()) == 1 else len(english))
   assert record['english_examples'] == english_left
   assert record['regime'] == ('translated' if english_left == 0 else 'mixed')
-  again, _ = mixing.mix(task, english, _settings(**kw), seed=0, log=lambda *_: None)
+  again, _ = regimes.mix(task, english, _settings(**kw), seed=0, log=lambda *_: None)
   assert again == examples  # a pure function of the config
 
 
 def test_natural_sizes_and_labels_by_name(mnli):
   task, english = mnli
-  examples, record = mixing.mix(task, english, _settings(languages='all'), seed=0,
+  examples, record = regimes.mix(task, english, _settings(languages='all'), seed=0,
                                 log=lambda *_: None)
   tt = registry.get_task('xnli_translate_train')
   assert record['mode'] == 'natural' and record['languages'] == list(tt.languages)
@@ -170,7 +170,7 @@ def test_natural_sizes_and_labels_by_name(mnli):
 
 def test_subset_depends_on_the_seed_only(mnli):
   task, english = mnli
-  pick = lambda seed: [e.guid for e in mixing.mix(
+  pick = lambda seed: [e.guid for e in regimes.mix(
       task, english[:8], _settings(weights='de:0.2'), seed=seed, log=lambda *_: None)[0]
       if e.guid.startswith('translated-')]
   assert pick(0) == pick(0) and len(pick(0)) == 2
@@ -179,14 +179,14 @@ def test_subset_depends_on_the_seed_only(mnli):
 
 def test_english_only_and_bad_settings(mnli):
   task, english = mnli
-  assert mixing.mix(task, english, _settings(), seed=0)[0] == english
+  assert regimes.mix(task, english, _settings(), seed=0)[0] == english
   qqp = registry.get_task('qqp')
-  out, record = mixing.mix(qqp, english, _settings(languages='de', weight=0.5), seed=0,
+  out, record = regimes.mix(qqp, english, _settings(languages='de', weight=0.5), seed=0,
                            log=lambda *_: None)
   assert out == english and 'no translations of qqp' in record['note']
   with pytest.raises(ValueError, match="no translation into ar"):
-    mixing.mix(registry.get_task('pawsx'), english, _settings(languages='ar', weight=0.5), seed=0)
+    regimes.mix(registry.get_task('pawsx'), english, _settings(languages='ar', weight=0.5), seed=0)
   with pytest.raises(ValueError, match='sum to 1.2'):
-    mixing.mix(task, english, _settings(weights='de:0.6,fr:0.6'), seed=0)
+    regimes.mix(task, english, _settings(weights='de:0.6,fr:0.6'), seed=0)
   with pytest.raises(ValueError, match='expected <lang>:<fraction > 0>'):
-    mixing.parse_weights('de=0.5')
+    regimes.parse_weights('de=0.5')
