@@ -119,7 +119,10 @@ def select(n: int, size: int, seed: int, task_name: str, lang: str) -> np.ndarra
 
 def mix(task, english: list, settings, *, seed: int, data_dir: Optional[str] = None,
         limit: int = 0, log=print) -> tuple:
-  """(training examples, regime record) of one task: English plus its translations."""
+  """(training examples, regime record) of one task: English plus its translations.
+
+  `limit` > 0 keeps the first N examples of each translation file before the counts are taken
+  (the phase's max_train_examples, which cut the English set the same way)."""
   tt, langs = languages_for(task, settings)
   record = {'regime': 'english', 'languages': [], 'english_examples': len(english)}
   if settings is not None:
