@@ -16,7 +16,8 @@ on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli
   optimizer            AdamW + linear warmup/decay, clip (per step, or per micro-batch as
                        jiant), gradient accumulation
   intermediate         phase 2: tasks ('' = no intermediate phase: the XLM-R baseline;
-                       'mnli,mlm' = MNLI with continued multilingual MLM)
+                       'mnli,mlm' = MNLI with continued multilingual MLM); `translated`:
+                       English, translated or mixed training data (also in `target`)
   mlm                  continued-MLM text: languages, documents per language
   targets              phase 3: comma-separated XTREME tasks (bucc2018/tatoeba: no training)
   target               phase 3 training settings, epochs per task
@@ -58,6 +59,12 @@ def phase_config(**overrides):
   # Multi-task sampling: p(task) ∝ min(size, cap) ** (1 / temperature).
   c.mixing_temperature = 1.0
   c.mixing_cap = 0              # 0 = no cap
+  # Translate-train data for the phase's tasks that XTREME translated (data/translated.py):
+  # languages '' = English only (the paper's setting), 'de,fr' or 'all'; weight = fraction of
+  # translated examples in each such task's training data, split evenly (0 = every file
+  # whole, as XTREME's translate-train-all); weights = per language, 'de:0.3,fr:0.2'.
+  # Model selection stays on the English dev set.
+  c.translated = ml_collections.ConfigDict(dict(languages='', weight=0.0, weights=''))
   c.update(overrides)
   return c
 

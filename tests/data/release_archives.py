@@ -107,6 +107,9 @@ def build() -> dict:
     urls[f'https://raw.githubusercontent.com/wilburOne/cosmosqa/master/data/{name}'] = data
   for name, data in _files('commonsenseqa').items():
     urls[f'https://s3.amazonaws.com/commensenseqa/{name}'] = data
+  # XTREME's translate-train files: plain files in the bucket's own layout.
+  for name, data in _files('xtreme_translations').items():
+    urls[f'https://storage.googleapis.com/xtreme_translations/{name}'] = data
   return urls
 
 

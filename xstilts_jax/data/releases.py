@@ -102,6 +102,9 @@ class Release:
 _GLUE = 'https://dl.fbaipublicfiles.com/glue/data'
 _LASER = 'https://raw.githubusercontent.com/facebookresearch/LASER/main/data/tatoeba/v1'
 _SQUAD = 'https://rajpurkar.github.io/SQuAD-explorer/dataset'
+_XT = 'xtreme_translations'  # the bucket's name, also our folder
+_XT_URL = 'https://storage.googleapis.com/xtreme_translations'
+_XT_HOME = 'https://github.com/google-research/xtreme#translations'
 _UD = ('https://lindat.mff.cuni.cz/repository/xmlui/bitstream/handle/11234/1-3105/'
        'ud-treebanks-v2.5.tgz')
 
@@ -161,6 +164,32 @@ RELEASES = (
         files=tuple(Download(f'{_LASER}/tatoeba.{code}-eng.{ext}')
                     for code in (L.TATOEBA_ISO3[lang] for lang in L.TATOEBA)
                     for ext in (code, 'eng'))),
+    # XTREME's translate-train files (tasks/translated.py): MNLI, PAWS-X, SQuAD v1.1 train and
+    # dev, TyDiQA-GoldP train, machine-translated; the bucket's own layout. No recorded sha256.
+    Release(
+        'xnli_translate_train', f'{_XT}/XNLI', _XT_HOME, 'CC BY-NC 4.0 (XNLI / MNLI terms)',
+        '2 GB (estimate)',
+        files=tuple(Download(f'{_XT_URL}/XNLI/translate-train/en-{lang}-translated.tsv',
+                             unpack=Unpack(into='translate-train'))
+                    for lang in L.XNLI if lang != 'en')),
+    Release(
+        'pawsx_translate_train', f'{_XT}/PAWSX', _XT_HOME,
+        'free for any use, acknowledge Google (PAWS-X terms)', '90 MB (estimate)',
+        files=tuple(Download(f'{_XT_URL}/PAWSX/translate-train/en-{lang}-translated.tsv',
+                             unpack=Unpack(into='translate-train'))
+                    for lang in L.PAWSX if lang != 'en')),
+    Release(
+        'squad_translate_train', f'{_XT}/SQuAD', _XT_HOME, 'CC BY-SA 4.0 (SQuAD terms)',
+        '0.5 GB (estimate)',
+        files=tuple(Download(f'{_XT_URL}/SQuAD/translate-{split}/squad.translate.{split}.en-'
+                             f'{lang}.json', unpack=Unpack(into=f'translate-{split}'))
+                    for split in ('train', 'dev') for lang in L.XQUAD if lang != 'en')),
+    Release(
+        'tydiqa_translate_train', f'{_XT}/TyDiQA-GoldP', _XT_HOME, 'Apache 2.0 (TyDiQA terms)',
+        '25 MB (estimate)',
+        files=tuple(Download(f'{_XT_URL}/TyDiQA-GoldP/translate-train/tydiqa.translate.train.en-'
+                             f'{lang}.json', unpack=Unpack(into='translate-train'))
+                    for lang in L.TYDIQA if lang != 'en')),
     # SQuAD v1.1 and v2.0: the squad_v1/squad_v2 intermediate tasks, XQuAD/MLQA training.
     Release(
         'squad', 'squad', 'https://rajpurkar.github.io/SQuAD-explorer/', 'CC BY-SA 4.0', '82 MB',

@@ -2,8 +2,9 @@
 
 A sentencepiece-like Unigram model (as XLM-R's) trained on the text in
 `xstilts_jax/assets/corpus/*.txt` plus every text file under `xstilts_jax/tasks/fixtures/`
-(JSON: its string values). Layout as XLM-R: `<s>`=0, `<pad>`=1, `</s>`=2, `<unk>`=3,
-`<mask>` = last id; `<s> A </s>` and `<s> A </s></s> B </s>`.
+(JSON: its string values) except the translation fixtures, copies of other fixtures'
+sentences. Layout as XLM-R: `<s>`=0, `<pad>`=1, `</s>`=2, `<unk>`=3, `<mask>` = last id;
+`<s> A </s>` and `<s> A </s></s> B </s>`.
 
 Normalisation: NFKC, whitespace runs collapsed to one space, ends stripped (what
 sentencepiece's nmt_nfkc + remove_extra_whitespaces do), so decode(encode(x)) equals
@@ -19,6 +20,7 @@ words in those scripts never become `<unk>`. Han and Hangul: only characters see
 Rebuild (deterministic): python -m xstilts_jax.data.tiny_tokenizer
 """
 
+import fnmatch
 import glob
 import json
 import os
@@ -82,10 +84,19 @@ def _file_lines(path):
   return [line.replace('\t', ' ') for line in text.splitlines() if line.strip()]
 
 
+# Translation fixtures copy the sentences of other fixtures (XNLI, PAWS-X, XQuAD, TyDiQA dev):
+# counting them again would only reweigh the vocabulary, so they are left out of the corpus.
+_COPIES = ('xtreme_translations/*', 'xnli/XNLI-MT-1.0/multinli/multinli.train.*.tsv')
+_NOT_COPIES = ('xnli/XNLI-MT-1.0/multinli/multinli.train.en.tsv',)
+
+
 def corpus_files(corpus_dir=CORPUS_DIR, fixtures_dir=FIXTURES_DIR):
   files = sorted(glob.glob(os.path.join(corpus_dir, '*.txt')))
   if fixtures_dir and os.path.isdir(fixtures_dir):
     for path in sorted(glob.glob(os.path.join(fixtures_dir, '**', '*'), recursive=True)):
+      rel = os.path.relpath(path, fixtures_dir).replace(os.sep, '/')
+      if any(fnmatch.fnmatch(rel, p) for p in _COPIES) and rel not in _NOT_COPIES:
+        continue
       if os.path.isfile(path):
         files.append(path)
   return files

@@ -119,4 +119,4 @@ def all_tasks() -> dict:
 
 def _load_entries():
   # Entry modules register on import; imported lazily so readers stay importable alone.
-  from xstilts_jax.tasks import intermediate, mlm, xtreme  # noqa: F401
+  from xstilts_jax.tasks import intermediate, mlm, translated, xtreme  # noqa: F401

@@ -32,6 +32,7 @@ import tqdm
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import mixing
 from xstilts_jax.data import mlm as mlm_data
+from xstilts_jax.data import translated as translated_data
 from xstilts_jax.eval import predict
 from xstilts_jax.models import HeadSpec, Model
 from xstilts_jax.models import heads as heads_lib
@@ -61,6 +62,7 @@ class PhaseData:
   dev: Any            # Features
   batch_size: int
   epochs: float
+  regime: Optional[dict] = None  # English / translated / mixed training data (data/translated.py)
 
 
 def is_finished(phase_dir: str) -> bool:
@@ -116,12 +118,16 @@ def prepare_data(tasks, tokenizer, config, phase, *, log=print) -> list:
     train = load.load_examples(task, 'train', 'en', **load_kwargs(config))
     if phase.max_train_examples:
       train = train[:phase.max_train_examples]
+    # English, translated or mixed (phase.translated); dev stays English.
+    train, regime = translated_data.mix(
+        task, train, phase.get('translated'), seed=config.seed,
+        data_dir=config.data.data_dir or None, limit=phase.max_train_examples, log=log)
     dev = load.load_examples(task, 'dev', 'en', **load_kwargs(config))[:phase.eval_examples]
     train_f = featurize_lib.featurize(task, train, tokenizer, length, **options)
     dev_f = featurize_lib.featurize(task, dev, tokenizer, length, **options)
     log(f'  {task.name}: {len(train)} train examples → {len(train_f)} rows '
         f'{_stats(train_f.stats)}; {len(dev)} English dev examples; batch {batch}')
-    out.append(PhaseData(task, train_f, dev, dev_f, batch, epochs))
+    out.append(PhaseData(task, train_f, dev, dev_f, batch, epochs, regime))
   return out
 
 
@@ -357,7 +363,8 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
     results = {'phase': name, 'tasks': [t.name for t in tasks], 'num_steps': num_steps,
                'best': {'step': best['step'], 'metric': best['metric'], 'value': best['value'],
                         'dev': best.get('dev')},
-               'train_stats': {d.task.name: d.train.stats for d in data}}
+               'train_stats': {d.task.name: d.train.stats for d in data},
+               'data_regime': {d.task.name: d.regime for d in data if d.regime}}
     tmp = os.path.join(phase_dir, RESULTS + '.tmp')
     if jax.process_index() == 0:
       with open(tmp, 'w') as f:

@@ -10,6 +10,9 @@ prints), so what is checked is what runs:
                    test split of every evaluated language (config.eval.languages)
   retrieval        BUCC and Tatoeba: every split of every evaluated language, no training
 
+A trained task also reads its translations in each language of the phase's `translated`
+section (data/translated.py), when XTREME has them.
+
 A read marked `optional` is one the run skips, with a message, when its data is missing
 (config.eval.skip_missing_languages, config.mlm.skip_missing_languages).
 """
@@ -18,6 +21,7 @@ import dataclasses
 import os
 from typing import Any, Optional
 
+from xstilts_jax.data import translated
 from xstilts_jax.eval import zero_shot
 from xstilts_jax.tasks import load
 from xstilts_jax.tasks.registry import all_tasks, get_task
@@ -62,12 +66,14 @@ def is_finished(phase: Phase, workdir: str) -> bool:
   return loop.is_finished(folder)
 
 
-def _train_reads(task, config):
+def _train_reads(task, config, settings):
   if task.format == 'mlm':
     # As loop.prepare_data → tasks.mlm.load_multilingual.
     return tuple(Read(task, 'train', lang, 'train', config.mlm.skip_missing_languages)
                  for lang in names(config.mlm.languages) or task.languages)
-  return Read(task, 'train', 'en', 'train'), Read(task, 'dev', 'en', 'train')
+  translations, langs = translated.languages_for(task, settings.get('translated'))
+  return (Read(task, 'train', 'en', 'train'), Read(task, 'dev', 'en', 'train')) + tuple(
+      Read(translations, 'train', lang, 'train') for lang in langs)
 
 
 def _eval_reads(task, config):
@@ -107,12 +113,13 @@ def phases(config) -> list:
   out = []
   if intermediate:
     out.append(Phase('intermediate', 'intermediate', tuple(intermediate), config.intermediate,
-                     tuple(r for t in intermediate for r in _train_reads(t, config))))
+                     tuple(r for t in intermediate
+                           for r in _train_reads(t, config, config.intermediate))))
   targets = [t for t in targets if t.xtreme_name]
   for t in targets:
     if t.format != 'retrieval':
       out.append(Phase(f'target_{t.name}', 'target', (t,), config.target,
-                       _train_reads(t, config) + _eval_reads(t, config)))
+                       _train_reads(t, config, config.target) + _eval_reads(t, config)))
   retrieved = tuple(t for t in targets if t.format == 'retrieval')
   if retrieved:
     out.append(Phase('retrieval', 'retrieval', retrieved, None,
