@@ -32,11 +32,9 @@ import glob
 import os
 import sys
 
-from xstilts_jax.grid import aggregate
 from xstilts_jax.grid import cells as cells_lib
 from xstilts_jax.grid import runner
 from xstilts_jax.grid import state as state_lib
-from xstilts_jax.report import study as study_lib
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -124,6 +122,7 @@ def cmd_status(args):
 
 
 def cmd_report(args):
+  from xstilts_jax.grid import aggregate  # matplotlib: only for the reports
   grid = definition(args)
   per_cell = aggregate.collect(args.root, _runs(grid))
   agg = aggregate.aggregate(per_cell, cells_lib.BASELINE)
@@ -158,6 +157,7 @@ def _robustness(workdir):
 
 
 def cmd_study(args):
+  from xstilts_jax.report import study as study_lib
   seeds = None
   if args.root:
     seeds = (state_lib.read_json(state_lib.grid_dir(args.root, 'grid.json')) or {}).get(

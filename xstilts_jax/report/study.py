@@ -71,8 +71,8 @@ def compare_groups(a_runs, b_runs):
       diffs = [b[l] - a[l] for a, b in zip(a_vals, b_vals)]
       a_mean[l] = _mean([a[l] for a in a_vals])
       b_mean[l] = _mean([b[l] for b in b_vals])
-      langs_rows.append(dict(task=task, lang=l, tier=tiers_lib.tier(l), a=a_mean[l],
-                             b=b_mean[l], diff=_mean(diffs), diff_std=_sample_std(diffs),
+      langs_rows.append(dict(task=task, lang=l, tier=tiers_lib.tier(l), a_mean=a_mean[l],
+                             b_mean=b_mean[l], diff=_mean(diffs), diff_std=_sample_std(diffs),
                              pairs=n))
     sa, sb = _spread(a_mean), _spread(b_mean)
     a_scores = [r['tasks'][task]['score'] for r in a_runs]
@@ -89,8 +89,8 @@ def compare_groups(a_runs, b_runs):
       rows = [r for r in langs_rows if r['task'] == task and r['tier'] == tier]
       if rows:
         tier_rows.append(dict(task=task, tier=tier or 'unclassified', n_langs=len(rows),
-                              a_mean=_mean([r['a'] for r in rows]),
-                              b_mean=_mean([r['b'] for r in rows]),
+                              a_mean=_mean([r['a_mean'] for r in rows]),
+                              b_mean=_mean([r['b_mean'] for r in rows]),
                               diff=_mean([r['diff'] for r in rows])))
   return dict(pairs=n, langs=langs_rows, targets=target_rows, tiers=tier_rows)
 
@@ -155,8 +155,8 @@ def markdown(result, title):
               for r in c['tiers']]
     lines += ['', '| target | language | tier | ' + a + ' | ' + b + ' | Δ (± std) |',
               '|---|---|---|---|---|---|']
-    lines += [f'| {r["task"]} | {r["lang"]} | {r["tier"] or "–"} | {_f(r["a"])} | '
-              f'{_f(r["b"])} | {_f(r["diff"], True)}'
+    lines += [f'| {r["task"]} | {r["lang"]} | {r["tier"] or "–"} | {_f(r["a_mean"])} | '
+              f'{_f(r["b_mean"])} | {_f(r["diff"], True)}'
               + ('' if r['diff_std'] is None else f' ± {r["diff_std"]:.2f}') + ' |'
               for r in c['langs']]
     if c['robustness']:
