@@ -15,8 +15,6 @@ import time
 
 from xstilts_jax.grid import state as state_lib
 
-_ERROR_LINES = 40
-
 
 def _flag(field, value):
   if isinstance(value, bool):
@@ -29,28 +27,6 @@ def command(base_config, run, root, extra=()):
   return ([sys.executable, '-m', 'xstilts_jax.main', '--config', base_config,
            '--workdir', state_lib.workdir(root, run.name)] +
           [_flag(f, v) for f, v in tuple(run.overrides) + tuple(extra)])
-
-
-def error_of(log_file, exit_code):
-  """What went wrong, from a run's log: its `error:` message (preflight lists everything
-  missing, one line each), else the last line (a traceback's exception), else the signal."""
-  try:
-    with open(log_file, encoding='utf-8', errors='replace') as f:
-      lines = [l.rstrip() for l in f if l.strip()]
-  except OSError:
-    lines = []
-  starts = [i for i, l in enumerate(lines) if l.startswith('error:')]
-  if starts:
-    text = '\n'.join(lines[starts[-1]:starts[-1] + _ERROR_LINES])
-  elif exit_code == 75:
-    text = 'stopped by SIGTERM after saving a checkpoint (exit 75); `run` resumes it'
-  elif exit_code is None:
-    text = 'the grid runner stopped while the run was going'
-  elif exit_code < 0:
-    text = f'killed by signal {signal.Signals(-exit_code).name}'
-  else:
-    text = lines[-1] if lines else f'exit code {exit_code}, empty log'
-  return f'exit code {exit_code}: {text}'
 
 
 def run_one(base_config, run, root, extra=(), log=print):
@@ -79,19 +55,21 @@ def run_one(base_config, run, root, extra=(), log=print):
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     state_lib.write_json(state_lib.status_path(root, run.name),
                          dict(record, state=state_lib.RUNNING, pid=proc.pid, started=t0,
+                              process_start=state_lib.process_start(proc.pid),
                               runner_pid=os.getpid()))
     try:
-      code = proc.wait()
+      proc.wait()
     except KeyboardInterrupt:
       proc.send_signal(signal.SIGTERM)   # the experiment saves a checkpoint and exits 75
-      code = proc.wait()
+      proc.wait()
       raise
     finally:
       ok = proc.returncode == 0 and state_lib.results(root, run.name) is not None
       state_lib.write_json(state_lib.status_path(root, run.name), dict(
           record, state=state_lib.DONE if ok else state_lib.FAILED, pid=proc.pid, started=t0,
+          process_start=state_lib.process_start(proc.pid),
           finished=time.time(), exit_code=proc.returncode,
-          error=None if ok else error_of(log_file, proc.returncode)))
+          error=None if ok else state_lib.error_of(log_file, proc.returncode)))
   final = state_lib.state(root, run.name)
   took = time.time() - t0
   if final['state'] == state_lib.DONE:

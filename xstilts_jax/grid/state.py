@@ -10,10 +10,12 @@ lost) is failed/interrupted; one on another host counts as running unless its wo
 
 import json
 import os
+import signal
 import socket
 import time
 
 GRID_DIR = '_grid'
+_ERROR_LINES = 40
 DONE, RUNNING, FAILED, PENDING = 'done', 'running', 'failed', 'pending'
 
 
@@ -57,14 +59,51 @@ def results(root, run_name):
   return r.get('scores') if isinstance(r, dict) else None
 
 
-def pid_alive(pid):
+def process_start(pid):
+  """The process's start time in clock ticks since boot (Linux), or None: tells a live run
+  from a later process that got the same PID."""
+  try:
+    with open(f'/proc/{pid}/stat') as f:
+      return int(f.read().rsplit(')', 1)[1].split()[19])
+  except (OSError, ValueError, IndexError):
+    return None
+
+
+def pid_alive(pid, started=None):
+  if not isinstance(pid, int) or pid <= 0:
+    return False
   try:
     os.kill(pid, 0)
   except ProcessLookupError:
     return False
   except PermissionError:
-    return True
-  return True
+    pass   # exists, another user's
+  return started is None or process_start(pid) in (None, started)
+
+
+def error_of(log_file, exit_code):
+  """What went wrong, from a run's log: its `error:` message (preflight lists everything
+  missing, one line each), else the signal or exit code 75, else the last line (a
+  traceback's exception)."""
+  try:
+    with open(log_file, encoding='utf-8', errors='replace') as f:
+      lines = [l.rstrip() for l in f if l.strip()]
+  except OSError:
+    lines = []
+  if lines and lines[-1].startswith('=== '):
+    lines = []     # only the header of a run that wrote nothing
+  starts = [i for i, l in enumerate(lines) if l.startswith('error:')]
+  if starts:
+    text = '\n'.join(lines[starts[-1]:starts[-1] + _ERROR_LINES])
+  elif exit_code is None:
+    text = 'the grid runner stopped while the run was going'
+  elif exit_code == 75:
+    text = 'stopped by SIGTERM after saving a checkpoint (exit 75); `run` resumes it'
+  elif exit_code < 0:
+    text = f'killed by signal {signal.Signals(-exit_code).name}'
+  else:
+    text = lines[-1] if lines else f'exit code {exit_code}, empty log'
+  return text if exit_code is None else f'exit code {exit_code}: {text}'
 
 
 def _holder_dead_here(root, run_name):
@@ -83,12 +122,13 @@ def state(root, run_name):
     return dict(out, state=PENDING, error=None)
   if record.get('state') == RUNNING:
     here = record.get('host') == socket.gethostname()
-    if here and not pid_alive(record.get('pid', -1)) or not here and _holder_dead_here(
-        root, run_name):
+    if here and not pid_alive(record.get('pid'), record.get('process_start')) or (
+        not here and _holder_dead_here(root, run_name)):
       since = time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(record.get('started', 0)))
       return dict(out, state=FAILED, error=(
           f'interrupted: PID {record.get("pid")} on {record.get("host")} (started {since}) '
-          'is gone and left no results; `run` resumes it'))
+          'is gone and left no results; `run` resumes it. Its log ends: ' +
+          error_of(record.get('log', ''), None)))
     return dict(out, state=RUNNING, error=None)
   if record.get('state') == FAILED:
     return dict(out, state=FAILED)

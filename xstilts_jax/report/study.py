@@ -160,7 +160,7 @@ def markdown(result, title):
               + ('' if r['diff_std'] is None else f' ± {r["diff_std"]:.2f}') + ' |'
               for r in c['langs']]
     if c['robustness']:
-      lines += ['', f'Robustness (mean drop, points): ', '',
+      lines += ['', 'Robustness (mean drop, points):', '',
                 f'| task | kind | level | drop {a} | drop {b} | Δ drop |',
                 '|---|---|---|---|---|---|']
       lines += [f'| {r["task"]} | {r["kind"]} | {r["level"]} | {_f(r["a_drop"])} | '
