@@ -59,10 +59,14 @@ def root(tmp_path_factory):
                           stderr=subprocess.STDOUT, text=True)
   workdir = os.path.join(r, KILLED)
   status_file = os.path.join(r, '_grid', 'status', KILLED + '.json')
+  _wait_for(lambda: os.path.exists(status_file) or proc.poll() is not None, 120,
+            'the status file of ' + KILLED)
+  child = _read(status_file)['pid']
+  # Seconds of imports and compiling lie ahead of the run: it is still going.
+  out['status_while_running'] = grid('status', '--root', r).stdout
   _wait_for(lambda: os.path.isdir(os.path.join(workdir, 'target_pawsx')) or
             proc.poll() is not None, 600, 'the target phase of ' + KILLED)
   assert proc.poll() is None, proc.stdout.read()
-  child = _read(status_file)['pid']
   os.kill(child, signal.SIGKILL)
   out['killed_stdout'] = proc.communicate(timeout=60)[0]
   out['killed_rc'] = proc.returncode
@@ -75,6 +79,12 @@ def root(tmp_path_factory):
   out['first_s'] = time.time() - t0
   out['intermediate_mtime_after'] = os.stat(intermediate).st_mtime_ns
   return out
+
+
+def test_status_tells_a_running_run(root):
+  row = next(l for l in root['status_while_running'].splitlines() if KILLED in l)
+  assert row.split()[2:4] == ['running', 'PID'], root['status_while_running']
+  assert '1 running' in root['status_while_running']
 
 
 def test_a_killed_run_is_failed_then_resumed_to_done(root):
