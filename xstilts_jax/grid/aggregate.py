@@ -59,11 +59,10 @@ def aggregate(per_cell, baseline):
       v['delta'] = None if cell == baseline or b is None or v['mean'] is None else v['mean'] - b
   best = {}
   for t in targets:
-    scored = [(row[t]['mean'], c) for c, row in table.items()
-              if c != baseline and row[t]['mean'] is not None]
+    scored = [c for c, row in table.items() if c != baseline and row[t]['mean'] is not None]
     if scored:
-      mean, cell = max(scored)
-      best[t] = dict(cell=cell, mean=mean, delta=table[cell][t]['delta'])
+      cell = max(scored, key=lambda c: table[c][t]['mean'])   # a tie: the first in grid order
+      best[t] = dict(cell=cell, mean=table[cell][t]['mean'], delta=table[cell][t]['delta'])
   missing = [t for t in xtreme_tasks.TASKS if t not in best]
   present = [best[t]['mean'] for t in best]
   selection = dict(

@@ -166,7 +166,8 @@ def markdown(result, title):
       lines += [f'| {r["task"]} | {r["kind"]} | {r["level"]} | {_f(r["a_drop"])} | '
                 f'{_f(r["b_drop"])} | {_f(r["drop_diff"], True)} |' for r in c['robustness']]
     else:
-      lines += ['', 'Robustness: no robustness report in both groups.']
+      lines += ['', f'Robustness: no task, kind and level with a robustness report in both {a} '
+                f'and {b}.']
     lines += ['', f'![{b} − {a}](plots/{_slug(a, b)}.png)']
   return '\n'.join(lines) + '\n'
 
@@ -206,5 +207,6 @@ def write(result, out_dir, title='Study'):
       per_task.setdefault(r['task'], []).append(r)
     path = os.path.join(out_dir, 'plots', _slug(c['a'], c['b']) + '.png')
     paths[os.path.basename(path)] = plots.plot_paired_diffs(
-        per_task, path, f'{c["b"]} − {c["a"]} per language (points; colour = resource tier)')
+        per_task, path, f'{c["b"]} − {c["a"]} per language\n(points, ± std over pairs; colour = '
+        'resource tier: blue high, green mid, red low)')
   return paths
