@@ -80,8 +80,8 @@ def definition(args):
   if unknown:
     raise SystemExit(f'error: --cells: unknown cell(s) {", ".join(unknown)}; known: '
                      f'{", ".join(table)} (define one with --cell-set CELL:FIELD=VALUE)')
-  return dict(base=base, cells={c: table[c] for c in order}, order=order, seeds=seeds,
-              set=overrides)
+  # Every cell defined so far is kept (a later --cells may leave some out of the order).
+  return dict(base=base, cells=table, order=order, seeds=seeds, set=overrides)
 
 
 def _runs(grid):
