@@ -65,14 +65,13 @@ def aggregate(per_cell, baseline):
       best[t] = dict(cell=cell, mean=table[cell][t]['mean'], delta=table[cell][t]['delta'])
   missing = [t for t in xtreme_tasks.TASKS if t not in best]
   present = [best[t]['mean'] for t in best]
+  base_present = [base.get(t, {}).get('mean') for t in best]
   selection = dict(
       xtreme_score=None if missing else sum(present) / len(present),
       reason=('missing: ' + ', '.join(missing)) if missing else None,
-      mean_over_present=sum(present) / len(present) if present else None,
-      baseline_mean_over_present=mean_std([base[t]['mean'] for t in best
-                                           if base.get(t, {}).get('mean') is not None])[0]
-      if len([t for t in best if base.get(t, {}).get('mean') is not None]) == len(best)
-      else None,
+      mean_over_present=mean_std(present)[0],
+      # The baseline over the same targets (null unless it has them all).
+      baseline_mean_over_present=None if None in base_present else mean_std(base_present)[0],
       targets=list(best))
   return dict(baseline=baseline, targets=targets, cells=list(table), table=table, best=best,
               selection=selection)
