@@ -2,51 +2,44 @@
 
 One run = one intermediate task and one seed; it trains all nine XTREME targets from that
 intermediate encoder, so 9 intermediate tasks × 9 targets is 9 runs per seed (+ the XLM-R
-baseline without phase 2, + the multi-task run). The argument after the colon picks the cell:
+baseline without phase 2, + the multi-task run). The cells are data in
+`xstilts_jax/grid/cells.py`; the argument after the colon picks one:
 
   python -m xstilts_jax.main --config configs/grid.py:squad_v1,1 --workdir runs/grid/squad_v1-s1
   python -m xstilts_jax.main --config configs/grid.py:baseline,0 --workdir runs/grid/baseline-s0
 
-`python configs/grid.py WORKDIR_ROOT [base config]` prints one such command per cell (one
-per line), to feed a job scheduler or `launch/tpu/tpu.sh run` one after another; `--base` picks
-the model config (default xlmr_large). A killed cell resumes when its command is run again.
+The whole grid as one command (runs, skips finished cells, records failures, aggregates):
+`python -m xstilts_jax.grid run|status|report --root runs/grid` (see README). `python
+configs/grid.py WORKDIR_ROOT [base config]` still prints one command per cell; the base
+config (default xlmr_large; env XSTILTS_GRID_BASE for get_config) picks the model.
 """
 
 import os
 import runpy
 import sys
 
+from xstilts_jax.grid import cells as cells_lib
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
-INTERMEDIATE = ('anli_plus', 'mnli', 'qqp', 'squad_v1', 'squad_v2', 'hellaswag', 'cosmosqa',
-                'commonsenseqa', 'ccg')
-SEEDS = (0, 1, 2)
-# Cell names: an intermediate task, 'baseline' (no phase 2) or 'multitask' (all nine).
-CELLS = ('baseline',) + INTERMEDIATE + ('multitask',)
+INTERMEDIATE = cells_lib.INTERMEDIATE
+SEEDS = cells_lib.SEEDS
+CELLS = tuple(cells_lib.CELLS)
 
 
 def get_config(arg='mnli,0'):
   cell, seed = arg.split(',') if ',' in arg else (arg, '0')
   base = os.environ.get('XSTILTS_GRID_BASE', 'xlmr_large')
   c = runpy.run_path(os.path.join(_HERE, base + '.py'))['get_config']()
-  if cell == 'baseline':
-    c.intermediate.tasks = ''
-  elif cell == 'multitask':
-    c.intermediate.tasks = ','.join(INTERMEDIATE)
-  elif cell in INTERMEDIATE:
-    c.intermediate.tasks = cell
-  else:
-    raise ValueError(f'unknown grid cell {cell!r}; expected one of {CELLS}')
-  c.seed = int(seed)
-  return c
+  (run,) = cells_lib.runs([cell], [seed])
+  return cells_lib.apply(c, run.overrides)
 
 
 def commands(root, base='xlmr_large'):
   env = '' if base == 'xlmr_large' else f'XSTILTS_GRID_BASE={base} '
-  for seed in SEEDS:
-    for cell in CELLS:
-      yield (f'{env}python -m xstilts_jax.main --config configs/grid.py:{cell},{seed} '
-             f'--workdir {root}/{cell}-s{seed}')
+  for run in cells_lib.runs(CELLS, SEEDS):
+    yield (f'{env}python -m xstilts_jax.main --config configs/grid.py:{run.cell},{run.seed} '
+           f'--workdir {root}/{run.name}')
 
 
 if __name__ == '__main__':

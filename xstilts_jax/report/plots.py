@@ -59,3 +59,29 @@ def plot_heatmap(matrix, rows, cols, path, title):
   fig.savefig(path, dpi=100)
   plt.close(fig)
   return path
+
+
+TIER_COLORS = {'high': 'tab:blue', 'mid': 'tab:green', 'low': 'tab:red', None: 'tab:gray'}
+
+
+def plot_paired_diffs(rows_per_task, path, title):
+  """One bar panel per task: rows_per_task = {task: [{'lang', 'diff', 'diff_std', 'tier'}]}."""
+  tasks = list(rows_per_task) or ['(none)']
+  width = max([len(r) for r in rows_per_task.values()] + [4])
+  fig, axes = plt.subplots(len(tasks), 1, figsize=(max(0.3 * width + 2, 5), 2.4 * len(tasks) + 0.6),
+                           squeeze=False)
+  for ax, task in zip(axes[:, 0], tasks):
+    rows = rows_per_task.get(task, [])
+    langs = [r['lang'] for r in rows]
+    ax.bar(langs, [r['diff'] for r in rows],
+           yerr=[r['diff_std'] or 0.0 for r in rows],
+           color=[TIER_COLORS.get(r['tier'], 'tab:gray') for r in rows])
+    ax.axhline(0, color='black', linewidth=0.8)
+    ax.set_title(task, fontsize=8)
+    ax.tick_params(axis='x', labelsize=7, rotation=90)
+  fig.suptitle(title, fontsize=8)
+  fig.tight_layout()
+  os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+  fig.savefig(path, dpi=100)
+  plt.close(fig)
+  return path
