@@ -1,6 +1,7 @@
 """Command-line errors are one line, before any model loads; `xstilts --help` lists commands."""
 
 import os
+import runpy
 import subprocess
 import sys
 
@@ -8,6 +9,9 @@ import pytest
 
 from xstilts_jax import cli
 from xstilts_jax import main as main_lib
+from xstilts_jax.tasks.registry import get_task
+from xstilts_jax.train import plan as plan_lib
+from xstilts_jax.train import preflight
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TINY = os.path.join(ROOT, 'configs', 'tiny.py')
@@ -58,3 +62,42 @@ def test_unwritable_workdir_fails_before_any_work(tmp_path):
   assert r.stderr.strip() == f'error: --workdir {workdir}: cannot write there (Not a directory)'
   assert main_lib.workdir_problem(str(tmp_path / 'new' / 'run')) is None
   assert os.listdir(tmp_path / 'new' / 'run') == []  # created, the probe removed
+
+
+
+def _tiny():
+  return runpy.run_path(TINY)['get_config']()
+
+
+def test_unknown_task_and_languages_name_the_known_ones():
+  config = _tiny()
+  config.intermediate.tasks = 'mnli,mnlii,mlm'
+  config.targets = 'xnli,tydiqa'
+  config.eval.languages = 'de,klingon'
+  config.mlm.languages = 'de,xx'
+  with pytest.raises(preflight.PreflightError) as e:
+    preflight.check(config, 'unused')  # before any data is read
+  lines = str(e.value).splitlines()
+  assert "  - config.intermediate.tasks: unknown task 'mnlii'" in lines
+  assert "  - config.mlm.languages: 'mlm' has no language 'xx'" in lines
+  assert "mnli" in lines[-1].split('known tasks: ')[1].rstrip(')').split(', ')
+  each = f'xnli: {",".join(get_task("xnli").languages)}; ' \
+         f'tydiqa: {",".join(get_task("tydiqa").languages)}'
+  assert f"  - config.eval.languages: no target has language 'klingon' ({each})" in lines
+  assert not any("'de'" in line for line in lines)  # xnli has de: fine
+
+
+def test_a_language_some_targets_lack_is_said():
+  config = _tiny()
+  config.targets = 'xnli,tydiqa,udpos'
+  config.eval.languages = 'de,sw'  # tydiqa lacks de, udpos lacks sw, xnli has both
+  assert plan_lib.eval_language_notes(config) == [
+      'config.eval.languages: tydiqa has no de; evaluates sw',
+      'config.eval.languages: udpos has no sw; evaluates de']
+  phases = {p.name: p for p in plan_lib.phases(config)}
+  assert [r.lang for r in phases['target_tydiqa'].reads if r.stage == 'eval'] == ['sw']
+  assert [r.lang for r in phases['target_xnli'].reads if r.stage == 'eval'] == ['de', 'sw']
+  config.eval.languages = 'de'
+  assert plan_lib.eval_language_notes(config) == [
+      f'config.eval.languages: tydiqa has no de; evaluates all its '
+      f'{len(get_task("tydiqa").languages)} languages']
