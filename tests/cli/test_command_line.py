@@ -4,6 +4,7 @@ import os
 import runpy
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -101,3 +102,21 @@ def test_a_language_some_targets_lack_is_said():
   assert plan_lib.eval_language_notes(config) == [
       f'config.eval.languages: tydiqa has no de; evaluates all its '
       f'{len(get_task("tydiqa").languages)} languages']
+
+
+def test_no_network_fails_in_seconds_naming_the_model_and_the_alternative(tmp_path):
+  env = {k: v for k, v in os.environ.items() if k != 'HF_HUB_OFFLINE'}
+  env.update(HF_ENDPOINT='http://127.0.0.1:9',  # a closed port: no hub
+             HF_HOME=str(tmp_path / 'hf'), JAX_PLATFORMS='cpu')  # an empty cache
+  model = 'FacebookAI/xlm-roberta-base'
+  start = time.time()
+  r = subprocess.run([sys.executable, '-m', 'xstilts_jax.cli', 'train', '--config', TINY,
+                      '--workdir', str(tmp_path / 'run'), f'--config.model.pretrained={model}'],
+                     cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+  seconds = time.time() - start
+  assert r.returncode == main_lib.EXIT_ERROR, r.stderr
+  assert seconds < 20, seconds
+  assert 'Traceback' not in r.stderr
+  line, = [l for l in r.stderr.splitlines() if l.startswith('  - checkpoint: ')]
+  assert f'{model}: not in the local cache, and the hub did not answer' in line
+  assert '--config.model.pretrained=DIR' in line
