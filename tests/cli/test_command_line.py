@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from xstilts_jax import cli
@@ -120,3 +121,34 @@ def test_no_network_fails_in_seconds_naming_the_model_and_the_alternative(tmp_pa
   line, = [l for l in r.stderr.splitlines() if l.startswith('  - checkpoint: ')]
   assert f'{model}: not in the local cache, and the hub did not answer' in line
   assert '--config.model.pretrained=DIR' in line
+
+
+def test_featurizing_many_examples_shows_a_bar_and_the_same_features(monkeypatch, capsys):
+  from xstilts_jax.data import featurize as featurize_lib  # pylint: disable=g-import-not-at-top
+  from xstilts_jax.data import features as features_lib  # pylint: disable=g-import-not-at-top
+  from xstilts_jax.data.tokenizer import load_tokenizer  # pylint: disable=g-import-not-at-top
+  from xstilts_jax.tasks.examples import ClassificationExample  # pylint: disable=g-import-not-at-top
+  task = get_task('mnli')
+  tokenizer = load_tokenizer('tiny')
+  examples = [ClassificationExample(f'ex{i}', f'the cat {i} sat on the mat', f'a dog {i % 7}', 1)
+              for i in range(features_lib.PROGRESS_FROM + 1)]
+  monkeypatch.setenv('XSTILTS_PROGRESS', '1')
+  chunked = featurize_lib.featurize(task, examples, tokenizer, 32)
+  err = capsys.readouterr().err
+  assert f'tokenizing:   0%' in err and f'0/{len(examples)} ' in err, err[-300:]
+  monkeypatch.setattr(features_lib, 'PROGRESS_FROM', len(examples) + 1)  # one call, no bar
+  monkeypatch.setenv('XSTILTS_PROGRESS', '0')
+  whole = featurize_lib.featurize(task, examples, tokenizer, 32)
+  assert capsys.readouterr().err == ''
+  for key, value in whole.arrays.items():
+    np.testing.assert_array_equal(chunked.arrays[key], value)
+
+
+def test_per_language_bar_off_unless_forced(monkeypatch, capsys):
+  from xstilts_jax.data import progress  # pylint: disable=g-import-not-at-top
+  monkeypatch.setenv('XSTILTS_PROGRESS', '1')
+  assert list(progress.iterate(['de', 'fr'], 'xnli zero-shot', 'lang')) == ['de', 'fr']
+  assert 'xnli zero-shot:   0%| ' in capsys.readouterr().err
+  monkeypatch.delenv('XSTILTS_PROGRESS')  # pytest's stderr is not a terminal
+  assert list(progress.iterate(['de'], 'xnli zero-shot', 'lang')) == ['de']
+  assert capsys.readouterr().err == ''
