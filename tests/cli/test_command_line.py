@@ -130,8 +130,10 @@ def test_featurizing_many_examples_shows_a_bar_and_the_same_features(monkeypatch
   from xstilts_jax.tasks.examples import ClassificationExample  # pylint: disable=g-import-not-at-top
   task = get_task('mnli')
   tokenizer = load_tokenizer('tiny')
+  monkeypatch.setattr(features_lib, 'PROGRESS_FROM', 100)  # small and fast, same code
+  monkeypatch.setattr(features_lib, 'PROGRESS_CHUNK', 30)
   examples = [ClassificationExample(f'ex{i}', f'the cat {i} sat on the mat', f'a dog {i % 7}', 1)
-              for i in range(features_lib.PROGRESS_FROM + 1)]
+              for i in range(101)]
   monkeypatch.setenv('XSTILTS_PROGRESS', '1')
   chunked = featurize_lib.featurize(task, examples, tokenizer, 32)
   err = capsys.readouterr().err
