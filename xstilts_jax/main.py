@@ -100,7 +100,7 @@ def main(argv):
 
 
 def run():
-  """Console entry point (`xstilts --config ... --workdir ...`)."""
+  """`python -m xstilts_jax.main` (and `xstilts train`, through xstilts_jax.cli)."""
   app.run(main, flags_parser=flag_errors.parse)
 
 

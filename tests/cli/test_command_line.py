@@ -29,6 +29,8 @@ def test_help_lists_every_command(capsys):
   out = capsys.readouterr().out
   for command in ('train', 'score', 'download', 'grid', 'robustness'):
     assert any(line.split()[:1] == [command] for line in out.splitlines()), out
+  with open(os.path.join(ROOT, 'setup.py')) as f:
+    assert "'xstilts=xstilts_jax.cli:run'" in f.read()  # the console script is the dispatcher
 
 
 def test_unknown_command_names_the_commands(capsys):
