@@ -43,7 +43,7 @@ setuptools.setup(
         'gpu': ['jax[cuda12]>=0.7,<0.11'],
     },
     entry_points={'console_scripts': [
-        'xstilts=xstilts_jax.main:run',
+        'xstilts=xstilts_jax.cli:run',
         'xstilts-score=xstilts_jax.eval.score:run',
         'xstilts-download=xstilts_jax.data.download:run',
     ]},

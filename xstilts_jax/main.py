@@ -26,6 +26,8 @@ from absl import flags
 from absl import logging
 from ml_collections import config_flags
 
+from xstilts_jax import flag_errors
+
 _CONFIG = config_flags.DEFINE_config_file(
     'config', None, 'Config file with get_config(); fields can be overridden with --config.x=y.',
     lock_config=True)
@@ -38,6 +40,19 @@ EXIT_ERROR = 1
 EXIT_PREEMPTED = 75
 
 
+def workdir_problem(workdir: str):
+  """Why `workdir` cannot be written (created if missing), or None; checked before any work."""
+  probe = os.path.join(workdir, f'.write_probe.{os.getpid()}')
+  try:
+    os.makedirs(workdir, exist_ok=True)
+    with open(probe, 'w') as f:
+      f.write('ok')
+    os.remove(probe)
+  except OSError as e:
+    return f'--workdir {workdir}: cannot write there ({e.strerror or e})'
+  return None
+
+
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f'unexpected arguments: {argv[1:]}')
@@ -48,6 +63,10 @@ def main(argv):
     raise app.UsageError(f'--workdir {workdir}: URLs are not supported (results, logs and '
                          'reports are written with plain file I/O); mount the bucket with '
                          'gcsfuse and pass the mounted path (see launch/tpu/tpu.sh --bucket)')
+  problem = workdir_problem(workdir)
+  if problem:
+    print(f'error: {problem}', file=sys.stderr)
+    sys.exit(EXIT_ERROR)
   if config.xla_flags:
     # Before JAX starts (it is first imported below).
     os.environ['XLA_FLAGS'] = (os.environ.get('XLA_FLAGS', '') + ' ' + config.xla_flags).strip()
@@ -81,8 +100,8 @@ def main(argv):
 
 
 def run():
-  """Console entry point (`xstilts --config ... --workdir ...`)."""
-  app.run(main)
+  """`python -m xstilts_jax.main` (and `xstilts train`, through xstilts_jax.cli)."""
+  app.run(main, flags_parser=flag_errors.parse)
 
 
 if __name__ == '__main__':

@@ -55,6 +55,17 @@ def test_tiny_model_learns_udpos(tmp_path):
   assert dev_f1 == results['best']['dev']['udpos']['f1']
 
   with open(tmp_path / 'udpos' / 'metrics.jsonl') as f:
-    losses = [r['train/loss'] for r in map(json.loads, f) if 'train/loss' in r]
+    rows = [r for r in map(json.loads, f) if 'train/loss' in r]
+  losses = [r['train/loss'] for r in rows]
+  # The learning rate of each logged step is Hugging Face's linear warmup/decay at the
+  # step's optimizer update (counted from 0), and rows/s is steps/s times the batch.
+  total, lr = config.target.num_steps, config.target.learning_rate
+  warmup = int(config.optimizer.warmup_fraction * total)
+  for r in rows:
+    update = r['step'] - 1
+    expected = lr * (update / warmup if update < warmup else (total - update) / (total - warmup))
+    np.testing.assert_allclose(r['train/learning_rate'], expected, rtol=1e-6)
+    np.testing.assert_allclose(r['train/examples_per_sec'],
+                               r['train/steps_per_sec'] * d.batch_size, rtol=1e-6)
   assert losses[-1] < 0.5 * losses[0], losses
   assert np.isfinite(losses).all()

@@ -10,7 +10,12 @@ from typing import Dict
 
 import numpy as np
 
+from xstilts_jax.data import progress
+
 IGNORE = -100  # label of positions that carry no loss (special, non-first subword, padding)
+
+PROGRESS_FROM = 5000  # texts; fewer are tokenized in one call, without a bar
+PROGRESS_CHUNK = 2000
 
 SpecialIds = collections.namedtuple('SpecialIds', 'cls sep pad unk mask')
 
@@ -47,7 +52,15 @@ def encode(tokenizer, texts, *, pretokenized=False):
   texts = list(texts)
   if not texts:
     return []
-  return backend.encode_batch(texts, add_special_tokens=False, is_pretokenized=pretokenized)
+  if len(texts) < PROGRESS_FROM:
+    return backend.encode_batch(texts, add_special_tokens=False, is_pretokenized=pretokenized)
+  out = []  # in chunks, with a bar (392k MNLI pairs take minutes)
+  with progress.bar(len(texts), 'tokenizing', 'text') as b:
+    for i in range(0, len(texts), PROGRESS_CHUNK):
+      chunk = texts[i:i + PROGRESS_CHUNK]
+      out += backend.encode_batch(chunk, add_special_tokens=False, is_pretokenized=pretokenized)
+      b.update(len(chunk))
+  return out
 
 
 def truncate_pair(len_a, len_b, budget):

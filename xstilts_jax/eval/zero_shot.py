@@ -13,6 +13,7 @@ import jax
 import numpy as np
 
 from xstilts_jax.data import featurize as featurize_lib
+from xstilts_jax.data import progress
 from xstilts_jax.eval import mining
 from xstilts_jax.eval import predict
 from xstilts_jax.eval import retrieval
@@ -56,7 +57,8 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
   post = {k: qa_options.pop(k) for k in ('n_best', 'max_answer_length') if k in qa_options}
   options = qa_options if task.format == 'span_qa' else {}
   results = {}
-  for lang in eval_languages(task, languages):
+  for lang in progress.iterate(eval_languages(task, languages), f'{task.name} zero-shot',
+                               'lang'):
     start = time.time()
     examples = _load(task, 'test', lang, load_kwargs, skip_missing, log)
     if examples is None:
@@ -107,7 +109,8 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
   """{lang: metrics} of BUCC or Tatoeba from sentence vectors `encode_fn(params, ids, mask)`."""
   embed = lambda s: _vectors(encode_fn, params, tokenizer, task, s, max_seq_length, batch_size)
   results = {}
-  for lang in eval_languages(task, languages):
+  for lang in progress.iterate(eval_languages(task, languages), f'{task.name} retrieval',
+                               'lang'):
     start = time.time()
     if task.name == 'bucc2018':
       sides = {}

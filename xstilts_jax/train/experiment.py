@@ -138,7 +138,8 @@ def run(config, workdir):
     params, results, trainer = loop.run_phase(
         phase_dir, name=f'target_{task.name}', tasks=[task], encoder=encoder,
         phase=config.target, **common)
-    _log(f'[target_{task.name}] zero-shot on the test split of {len(task.languages)} languages')
+    _log(f'[target_{task.name}] zero-shot on the test split of '
+         f'{len(zero_shot.eval_languages(task, languages))} languages')
     per_lang = zero_shot.run_task(
         task, trainer.predict_fns[task.head_name], params, tokenizer, pred_dir=pred_dir,
         label_dir=label_dir, max_seq_length=loop.seq_length(task, config.target),

@@ -167,6 +167,10 @@ class PhaseTrainer:
     # The same parameters, another compute dtype.
     self.eval_model = Model(model_config.replace(dtype=config.eval.dtype), tuple(specs))
     o = config.optimizer
+    # The schedule the optimizer follows, logged as `learning_rate` (one value per update).
+    self.grad_accum_steps = o.grad_accum_steps
+    self.schedule = optimizer_lib.make_schedule(
+        phase.learning_rate, max(1, num_steps // o.grad_accum_steps), o.warmup_fraction)
     self.tx = optimizer_lib.make_optimizer(
         phase.learning_rate, max(1, num_steps // o.grad_accum_steps), o.warmup_fraction,
         o.weight_decay, o.b1, o.b2, o.eps, o.max_grad_norm, o.grad_accum_steps,
@@ -310,7 +314,7 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
   save_every = config.checkpoint.every or num_steps
   progress = tqdm.tqdm(total=num_steps, initial=start, desc=name, unit='step',
                        disable=jax.process_index() != 0, mininterval=2.0)
-  last_time, last_step = time.time(), start
+  last_time, last_step, rows = time.time(), start, 0
   try:
     for step in range(start, num_steps):
       if step == config.debug.nan_at_step:
@@ -332,13 +336,18 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
             f'{phase_dir}/checkpoints is kept; lower the learning rate or check the data.'
         ) from None
       done = step + 1
+      rows += d.batch_size
       progress.update(1)
       if done % phase.log_every == 0 or done == num_steps:
         now = time.time()
         rate = (done - last_step) / max(now - last_time, 1e-9)
-        last_time, last_step = now, done
+        examples_rate = rows / max(now - last_time, 1e-9)  # training rows (QA: windows)
+        last_time, last_step, rows = now, done, 0
+        # The rate of the latest optimizer update (the schedule counts updates from 0).
+        update = max(done // trainer.grad_accum_steps - 1, 0)
         row = {'loss': float(metrics['loss']), 'grad_norm': float(metrics['grad_norm']),
-               'steps_per_sec': rate, 'task': i}
+               'learning_rate': float(trainer.schedule(update)), 'steps_per_sec': rate,
+               'examples_per_sec': examples_rate, 'task': i}
         logger.write(done, row, prefix='train')
         progress.set_postfix(loss=f'{row["loss"]:.4f}', steps_s=f'{rate:.2f}')
       if done % eval_every == 0 or done == num_steps:

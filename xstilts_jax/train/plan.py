@@ -84,9 +84,30 @@ def _eval_reads(task, config):
   return tuple(Read(task, 'test', lang, 'eval', skip) for lang in langs)
 
 
+def eval_language_notes(config) -> list:
+  """How config.eval.languages applies to each target lacking some of them, one line each."""
+  wanted = names(config.eval.languages)
+  notes = []
+  for name in names(config.targets):
+    try:
+      task = get_task(name)
+    except KeyError:
+      continue
+    lacks = [l for l in wanted if l not in task.languages]
+    if not wanted or not task.xtreme_name or not lacks:
+      continue
+    used = zero_shot.eval_languages(task, wanted)
+    how = (f'evaluates all its {len(used)} languages' if len(lacks) == len(wanted)
+           else f'evaluates {",".join(used)}')
+    notes.append(f'config.eval.languages: {task.name} has no {",".join(lacks)}; {how}')
+  return notes
+
+
 def phases(config) -> list:
   """The phases of the run in the order the experiment runs them. A config naming an unknown
-  task, a non-XTREME target or a language a task lacks raises one ValueError listing all."""
+  task, a non-XTREME target, an MLM language the task lacks or an evaluation language no
+  target has raises one ValueError listing all (a language only some targets have is fine:
+  see `eval_language_notes`)."""
   errors = []
 
   def lookup(name, field):
@@ -106,6 +127,11 @@ def phases(config) -> list:
     if t.format == 'mlm':
       errors += [f'config.mlm.languages: {t.name!r} has no language {lang!r}'
                  for lang in names(config.mlm.languages) if lang not in t.languages]
+  evaluated = [t for t in targets if t.xtreme_name]
+  for lang in names(config.eval.languages):
+    if evaluated and not any(lang in t.languages for t in evaluated):
+      each = '; '.join(f'{t.name}: {",".join(t.languages)}' for t in evaluated)
+      errors.append(f'config.eval.languages: no target has language {lang!r} ({each})')
   if errors:
     known = ', '.join(sorted(all_tasks()))
     raise ValueError('\n'.join(errors) + f'\n(known tasks: {known})')

@@ -322,6 +322,8 @@ def check(config, workdir: str, log=print) -> list:
     lines = '\n'.join(f'  - {p.what}: {p.where}; get it: {p.how}' for p in found)
     raise PreflightError(f'preflight: this run needs {len(found)} thing(s) it cannot find; '
                          f'nothing was trained:\n{lines}')
+  for note in plan_lib.eval_language_notes(config):
+    log(f'preflight: {note}')
   reads = sum(len(p.reads) for p in phases if not plan_lib.is_finished(p, workdir))
   log(f'preflight: checkpoint, tokenizer and {reads} task/split/language reads of '
       f'{len(phases)} phases found ({time.time() - start:.1f}s)')
