@@ -8,8 +8,9 @@ Run the same command again after a crash, a kill or a preemption: finished phase
 the unfinished one resumes from its last checkpoint.
 
 Exit codes: 0 done; 1 an error (e.g. a NaN loss: the message says which phase and step, the
-last good checkpoint is kept); 75 (EX_TEMPFAIL) stopped by SIGTERM after saving a checkpoint:
-run the same command again to resume.
+last good checkpoint is kept; a full disk; another run holds the workdir), printed as one line
+(the traceback too with --verbosity=1); 75 (EX_TEMPFAIL) stopped by SIGTERM, at any stage,
+after saving what was in progress: run the same command again to resume.
 """
 
 import os
@@ -32,7 +33,17 @@ EXIT_ERROR = 1
 EXIT_PREEMPTED = 75
 
 
+def _fail(message, code):
+  """One line per cause; the traceback only with --verbosity=1."""
+  if flags.FLAGS.verbosity >= 1:
+    logging.exception('%s', message)
+  print(message, file=sys.stderr, flush=True)
+  sys.exit(code)
+
+
 def main(argv):
+  from xstilts_jax.train import preemption  # pylint: disable=g-import-not-at-top
+  preemption.install()  # SIGTERM from here on: finish what is in progress, then exit 75
   if len(argv) > 1:
     raise app.UsageError(f'unexpected arguments: {argv[1:]}')
   if not flags.FLAGS['verbosity'].present:
@@ -50,6 +61,7 @@ def main(argv):
   from xstilts_jax.parallel import global_batch
   from xstilts_jax.train import experiment
   from xstilts_jax.train import loop
+  from xstilts_jax.train import workdir_lock
 
   global_batch.maybe_initialize_distributed()
   if config.compilation_cache:
@@ -58,16 +70,17 @@ def main(argv):
     jax.config.update('jax_compilation_cache_dir', cache)
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
   try:
-    experiment.run(config, workdir)
+    with workdir_lock.job_lock(workdir):
+      experiment.run(config, workdir)
   except loop.Preempted as e:
-    logging.warning('%s', e)
-    print(f'Stopped by SIGTERM after saving a checkpoint ({e}); run the same command to resume.',
-          file=sys.stderr)
-    sys.exit(EXIT_PREEMPTED)
+    _fail(f'Stopped by SIGTERM ({e}); run the same command to resume.', EXIT_PREEMPTED)
   except loop.NonFiniteLossError as e:
-    logging.error('%s', e)
-    print(f'error: {e}', file=sys.stderr)
-    sys.exit(EXIT_ERROR)
+    _fail(f'error: {e}', EXIT_ERROR)
+  except workdir_lock.WorkdirBusy as e:
+    _fail(f'error: {e}', EXIT_ERROR)
+  except OSError as e:  # a full disk, a lost mount: the cause, not what failed after it
+    where = f' ({e.filename})' if e.filename else ''
+    _fail(f'error: {e.strerror or e}{where}', EXIT_ERROR)
 
 
 def run():

@@ -14,6 +14,7 @@ from xstilts_jax.models.model import HeadSpec, Model
 from xstilts_jax.parallel import mesh as mesh_lib
 from xstilts_jax.train import checkpoints
 from xstilts_jax.train import metrics_log
+from xstilts_jax.train import preemption
 from xstilts_jax.train import state as state_lib
 from xstilts_jax.train.optimizer import make_optimizer
 
@@ -139,7 +140,7 @@ def test_sigterm_sets_stop_flag():
     assert guard.should_stop(2)
   finally:
     guard.uninstall()
-  assert signal.getsignal(signal.SIGTERM) is not guard._on_sigterm
+  assert signal.getsignal(signal.SIGTERM) is not preemption._on_sigterm
 
 
 def test_metrics_log_jsonl_tensorboard_and_resume(tmp_path):
