@@ -13,7 +13,10 @@ last good checkpoint is kept; a full disk; another run holds the workdir), print
 after saving what was in progress: run the same command again to resume.
 """
 
+import errno
+import logging as std_logging
 import os
+import re
 import sys
 
 from absl import app
@@ -41,6 +44,31 @@ def _fail(message, code):
   sys.exit(code)
 
 
+def _disk_full(e):
+  """The ENOSPC in `e` or its causes (orbax reports it as a ValueError with the text)."""
+  while e is not None:
+    if getattr(e, 'errno', None) == errno.ENOSPC or 'No space left on device' in str(e):
+      return e
+    e = e.__cause__ or e.__context__
+  return None
+
+
+def _quiet_background_errors():
+  """Without --verbosity: no tracebacks from orbax's writer threads (the error reaches the
+  main thread, which reports it once), nor from their unfinished coroutines collected at
+  exit ('Event loop is closed': a failed save abandons its other writes)."""
+  if flags.FLAGS.verbosity >= 1:
+    return
+
+  class _NoOrbaxErrors(std_logging.Filter):
+
+    def filter(self, record):
+      return not (record.levelno >= std_logging.ERROR and '/orbax/' in record.pathname)
+
+  logging.get_absl_logger().addFilter(_NoOrbaxErrors())
+  sys.unraisablehook = lambda unraisable: None
+
+
 def main(argv):
   from xstilts_jax.train import preemption  # pylint: disable=g-import-not-at-top
   preemption.install()  # SIGTERM from here on: finish what is in progress, then exit 75
@@ -48,6 +76,7 @@ def main(argv):
     raise app.UsageError(f'unexpected arguments: {argv[1:]}')
   if not flags.FLAGS['verbosity'].present:
     logging.set_verbosity(logging.WARNING)  # orbax and jax log every save at INFO
+  _quiet_background_errors()
   config, workdir = _CONFIG.value, _WORKDIR.value
   if '://' in workdir:
     raise app.UsageError(f'--workdir {workdir}: URLs are not supported (results, logs and '
@@ -78,9 +107,15 @@ def main(argv):
     _fail(f'error: {e}', EXIT_ERROR)
   except workdir_lock.WorkdirBusy as e:
     _fail(f'error: {e}', EXIT_ERROR)
-  except OSError as e:  # a full disk, a lost mount: the cause, not what failed after it
-    where = f' ({e.filename})' if e.filename else ''
-    _fail(f'error: {e.strerror or e}{where}', EXIT_ERROR)
+  except Exception as e:  # noqa: BLE001 - one line per cause
+    full = _disk_full(e)
+    if full is not None:
+      where = getattr(full, 'filename', None) or re.search(r'"(/[^"]+)"', str(full))
+      where = where if isinstance(where, str) or where is None else where.group(1)
+      _fail(f'error: no space left on device{f" writing {where}" if where else ""}; free '
+            'space and run the same command to resume', EXIT_ERROR)
+    hint = '' if flags.FLAGS.verbosity >= 1 else ' (--verbosity=1 shows the traceback)'
+    _fail(f'error: {type(e).__name__}: {" ".join(str(e).split())[:500]}{hint}', EXIT_ERROR)
 
 
 def run():

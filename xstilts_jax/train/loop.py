@@ -323,6 +323,7 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
   progress = tqdm.tqdm(total=num_steps, initial=start, desc=name, unit='step',
                        disable=jax.process_index() != 0, mininterval=2.0)
   last_time, last_step = time.time(), start
+  finished = False
   try:
     for step in range(start, num_steps):
       if step == start:
@@ -383,9 +384,15 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
     if jax.process_index() == 0:
       json_files.write_json(os.path.join(phase_dir, RESULTS), results)
     log(f'[{name}] done: best {best["metric"]} {best["value"]:.2f} at step {best["step"]}')
+    finished = True
     return params, results, trainer
   finally:
-    progress.close()
-    guard.uninstall()
-    logger.close()
-    ckpts.close()
+    # Every exit path waits for and closes the checkpoint managers (their threads must not
+    # outlive the run). When an error is on its way up, it is the cause: a close failing
+    # after it (a full disk fails the TensorBoard flush too) must not replace it.
+    for close in (progress.close, guard.uninstall, logger.close, ckpts.close):
+      try:
+        close()
+      except Exception:  # noqa: BLE001
+        if finished:
+          raise
