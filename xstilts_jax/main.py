@@ -44,11 +44,22 @@ def _fail(message, code):
   sys.exit(code)
 
 
-def _disk_full(e):
-  """The ENOSPC in `e` or its causes (orbax reports it as a ValueError with the text)."""
+# Storage full: no space, quota, file size limit. Orbax reports them as a ValueError
+# holding the text and "[os_error_code='28']".
+_STORAGE_FULL = {errno.ENOSPC: 'no space left on device', errno.EDQUOT: 'disk quota exceeded',
+                 errno.EFBIG: 'file too large (file size limit)'}
+
+
+def _storage_full(e):
+  """(what, path or None) when `e` or one of its causes is a full-storage write error."""
   while e is not None:
-    if getattr(e, 'errno', None) == errno.ENOSPC or 'No space left on device' in str(e):
-      return e
+    code = getattr(e, 'errno', None)
+    found = re.search(r"os_error_code='(\d+)'", str(e))
+    code = code if code in _STORAGE_FULL else int(found.group(1)) if found else None
+    if code in _STORAGE_FULL:
+      path = getattr(e, 'filename', None) or re.search(r'"(/[^"]+)"', str(e))
+      return _STORAGE_FULL[code], (path if isinstance(path, str) or path is None
+                                   else path.group(1))
     e = e.__cause__ or e.__context__
   return None
 
@@ -108,12 +119,11 @@ def main(argv):
   except workdir_lock.WorkdirBusy as e:
     _fail(f'error: {e}', EXIT_ERROR)
   except Exception as e:  # noqa: BLE001 - one line per cause
-    full = _disk_full(e)
+    full = _storage_full(e)
     if full is not None:
-      where = getattr(full, 'filename', None) or re.search(r'"(/[^"]+)"', str(full))
-      where = where if isinstance(where, str) or where is None else where.group(1)
-      _fail(f'error: no space left on device{f" writing {where}" if where else ""}; free '
-            'space and run the same command to resume', EXIT_ERROR)
+      what, where = full
+      _fail(f'error: {what}{f" writing {where}" if where else ""}; free space and run the '
+            'same command to resume', EXIT_ERROR)
     hint = '' if flags.FLAGS.verbosity >= 1 else ' (--verbosity=1 shows the traceback)'
     _fail(f'error: {type(e).__name__}: {" ".join(str(e).split())[:500]}{hint}', EXIT_ERROR)
 

@@ -166,7 +166,7 @@ def run(config, workdir):
         need_params=bool(todo), **common)
     if params is not None:
       encoder = params['encoder']
-    preemption.check('phase_done', 'after phase intermediate')
+    preemption.check('phase_done.intermediate', 'after phase intermediate')
 
   # Phase 3: each trained target task from the phase-2 encoder with a fresh head.
   languages = _names(config.eval.languages)
@@ -183,7 +183,7 @@ def run(config, workdir):
     params, results, trainer = loop.run_phase(
         phase_dir, name=f'target_{task.name}', tasks=[task], encoder=encoder,
         phase=config.target, **common)
-    preemption.check('phase_done', f'after phase target_{task.name}')
+    preemption.check(f'phase_done.target_{task.name}', f'after phase target_{task.name}')
     done = progress[task.name]
     _log(f'[target_{task.name}] zero-shot on the test split of {len(task.languages)} languages'
          + (f' ({len(done.done)} finished earlier)' if done.done else ''))

@@ -3,8 +3,9 @@
 main.py calls `install()` first thing: SIGTERM then only sets a flag, so whatever is in
 progress (a training step, a checkpoint save, one language's evaluation, a report file)
 completes; the run stops at the next `check(stage)` by raising `Preempted`, and main.py exits
-with 75. Stages: 'startup', each training step (train/loop.py), 'phase_done', 'zero_shot' and
-'retrieval' (after each language), 'report', 'end'.
+with 75. Stages: 'startup', each training step (train/loop.py), 'phase_done.<phase>' (after a
+phase, e.g. phase_done.intermediate), 'zero_shot' and 'retrieval' (after each language),
+'report' (after the report files, before results.json).
 
 Multi-process runs (jax.distributed) leave SIGTERM to JAX's preemption service, which agrees
 on a training step across processes (checkpoints.PreemptionGuard); the flag stays unset there.
