@@ -25,6 +25,7 @@ import threading
 TEST_SIGNAL_ENV = 'XSTILTS_TEST_SIGNAL_AT'
 _requested = False
 _installed = False
+_previous = signal.SIG_DFL
 _fired = set()
 
 
@@ -43,10 +44,10 @@ def _on_sigterm(signum, frame):
 
 def install() -> bool:
   """Routes SIGTERM to the flag (main thread only); True when this call installed it."""
-  global _installed
+  global _installed, _previous
   if _installed or threading.current_thread() is not threading.main_thread():
     return False
-  signal.signal(signal.SIGTERM, _on_sigterm)
+  _previous = signal.signal(signal.SIGTERM, _on_sigterm)
   _installed = True
   return True
 
@@ -54,7 +55,7 @@ def install() -> bool:
 def uninstall():
   global _installed, _requested
   if _installed:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _previous)
   _installed = _requested = False
 
 
