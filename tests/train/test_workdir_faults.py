@@ -108,38 +108,6 @@ def _one_line(err):
   return [l for l in err.splitlines() if l.strip() and '%|' not in l]
 
 
-SIGTERM_STAGES = (
-    ('startup', 'during start-up, before any training'),
-    ('compile', 'phase intermediate stopped at step 1 of 4'),
-    ('save', 'phase intermediate stopped at step 2 of 4'),   # SIGTERM while saving step 2
-    ('phase_done.intermediate', 'after phase intermediate'),
-    ('save', 'phase target_xnli stopped at step 2 of 4'),
-    ('phase_done.target_xnli', 'after phase target_xnli'),
-    ('zero_shot', 'in target_xnli zero-shot after en'),
-    ('zero_shot', 'in target_xnli zero-shot after de'),
-    ('retrieval', 'in retrieval after tatoeba/de'),
-    ('report', 'while writing the report'),
-)
-
-
-def test_sigterm_at_every_stage_exits_75_and_the_rerun_is_identical(reference, tmp_path):
-  workdir, out = tmp_path / 'run', ''
-  for stage, said in SIGTERM_STAGES:
-    p = _run(workdir, f'{stage}:TERM')
-    assert p.returncode == 75, (stage, p.stderr[-3000:])  # main.EXIT_PREEMPTED
-    assert f'Stopped by SIGTERM ({said}' in p.stderr, (stage, p.stderr[-2000:])
-    assert 'Traceback' not in p.stderr, stage
-    out += p.stdout
-  # Zero-shot and retrieval resume per language.
-  assert 'zero-shot on the test split of 15 languages (1 finished earlier)' in out
-  assert 'zero-shot on the test split of 15 languages (2 finished earlier)' in out
-  assert out.count('  tatoeba de: ') == 1
-  assert not os.path.exists(workdir / 'results.json')
-  out = _rerun_ok(workdir)
-  assert 'finished earlier' in out and 'steps from' not in out
-  _assert_same_as(reference, workdir)
-
-
 def _stopped(proc, timeout=240):
   """Waits until the process has stopped itself (SIGSTOP from the test hook)."""
   end = time.time() + timeout
@@ -158,25 +126,64 @@ def _stopped(proc, timeout=240):
   raise AssertionError('the run did not reach its stage')
 
 
-def test_sigkill_at_every_stage_and_a_second_run_meanwhile(reference, tmp_path):
-  workdir = tmp_path / 'run'
-  for stage in ('compile', 'save', 'phase_done.intermediate', 'zero_shot', 'retrieval',
-                'report'):
-    # The hook stops the run at the stage (SIGSTOP); the test then kills it (SIGKILL).
-    proc = subprocess.Popen(_cmd(workdir), cwd=ROOT, env=_env(f'{stage}:STOP'),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _stopped(proc)
-    if stage == 'compile':
-      # A second run on the same workdir stops at once, naming the holder.
-      second = _run(workdir)
-      assert second.returncode == 1
-      lines = _one_line(second.stderr)
-      assert len(lines) == 1 and f'in use by the run of PID {proc.pid} on ' in lines[0], lines
-    proc.kill()
-    proc.communicate(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
+def _kill_at(workdir, stage, while_stopped=None):
+  """The hook stops the run at `stage` (SIGSTOP); then the test kills it (SIGKILL)."""
+  proc = subprocess.Popen(_cmd(workdir), cwd=ROOT, env=_env(f'{stage}:STOP'),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+  _stopped(proc)
+  if while_stopped:
+    while_stopped(proc)
+  proc.kill()
+  out, err = proc.communicate(timeout=60)
+  assert proc.returncode == -signal.SIGKILL
+  return out + err
+
+
+def _second_run_is_refused(workdir):
+  def check(holder):
+    second = _run(workdir)
+    assert second.returncode == 1
+    lines = _one_line(second.stderr)
+    assert len(lines) == 1 and f'in use by the run of PID {holder.pid} on ' in lines[0], lines
+  return check
+
+
+# One workdir through every stage: (stage, signal, what the stopped run says). SIGTERM must
+# end the run with 75 and that message; SIGKILL (after SIGSTOP) leaves a stale lock.
+CHAIN = (
+    ('startup', 'TERM', 'during start-up, before any training'),
+    ('compile', 'TERM', 'phase intermediate stopped at step 1 of 4'),
+    ('save', 'KILL', None),      # mid-save of step 2; meanwhile a second run is refused
+    ('phase_done.intermediate', 'TERM', 'after phase intermediate'),
+    ('save', 'TERM', 'phase target_xnli stopped at step 2 of 4'),   # SIGTERM while saving
+    ('phase_done.target_xnli', 'KILL', None),
+    ('zero_shot', 'TERM', 'in target_xnli zero-shot after en'),
+    ('zero_shot', 'KILL', None),  # after de
+    ('retrieval', 'TERM', 'in retrieval after tatoeba/de'),
+    ('report', 'TERM', 'while writing the report'),
+)
+
+
+def test_sigterm_and_sigkill_at_every_stage_then_the_rerun_is_identical(reference, tmp_path):
+  workdir, out, refused = tmp_path / 'run', '', False
+  for stage, sig, said in CHAIN:
+    if sig == 'KILL':
+      out += _kill_at(workdir, stage, None if refused else _second_run_is_refused(workdir))
+      refused = True
+      continue
+    p = _run(workdir, f'{stage}:{sig}')
+    assert p.returncode == 75, (stage, p.stderr[-3000:])  # main.EXIT_PREEMPTED
+    assert f'Stopped by SIGTERM ({said}' in p.stderr, (stage, p.stderr[-2000:])
+    assert 'Traceback' not in p.stderr, stage
+    out += p.stdout + p.stderr
+  # A killed run's lock is stale and taken over; zero-shot and retrieval resume per language.
+  assert 'taking over the lock of PID' in out
+  assert 'zero-shot on the test split of 15 languages (1 finished earlier)' in out
+  assert 'zero-shot on the test split of 15 languages (2 finished earlier)' in out
+  assert out.count('  tatoeba de: ') == 1
+  assert not os.path.exists(workdir / 'results.json')
   out = _rerun_ok(workdir)
-  assert 'taking over the lock of PID' in out  # the killed run's lock is stale
+  assert 'finished earlier' in out and 'steps from' not in out
   _assert_same_as(reference, workdir)
 
 
