@@ -104,6 +104,8 @@ def main(argv):
   from xstilts_jax.train import workdir_lock
 
   global_batch.maybe_initialize_distributed()
+  if jax.process_count() > 1:
+    preemption.multi_process()
   if config.compilation_cache:
     cache = (os.path.join(workdir, '.xla_cache') if config.compilation_cache == 'workdir'
              else config.compilation_cache)

@@ -8,7 +8,8 @@ phase, e.g. phase_done.intermediate), 'zero_shot' and 'retrieval' (after each la
 'report' (after the report files, before results.json).
 
 Multi-process runs (jax.distributed) leave SIGTERM to JAX's preemption service, which agrees
-on a training step across processes (checkpoints.PreemptionGuard); the flag stays unset there.
+on a training step across processes (checkpoints.PreemptionGuard); main.py calls
+`multi_process()` there, so a flag set on one process alone never stops only that one.
 
 Test hook (as config.debug.nan_at_step): XSTILTS_TEST_SIGNAL_AT=<stage>:<SIGNAL> makes the
 process send itself SIGNAL (TERM, KILL, STOP, ...) the first time it reaches <stage>; the
@@ -26,6 +27,7 @@ TEST_SIGNAL_ENV = 'XSTILTS_TEST_SIGNAL_AT'
 _requested = False
 _installed = False
 _previous = signal.SIG_DFL
+_ignored = False
 _fired = set()
 
 
@@ -59,8 +61,14 @@ def uninstall():
   _installed = _requested = False
 
 
+def multi_process():
+  """Processes must stop together: only JAX's preemption sync point decides."""
+  global _ignored
+  _ignored = True
+
+
 def requested() -> bool:
-  return _requested
+  return _requested and not _ignored
 
 
 def test_point(stage: str):
@@ -77,5 +85,5 @@ def test_point(stage: str):
 def check(stage: str, what: str = ''):
   """Raises Preempted when SIGTERM has arrived; `what` says what is saved so far."""
   test_point(stage)
-  if _requested:
+  if requested():
     raise Preempted(what or f'at {stage}')
