@@ -14,11 +14,15 @@ outputs) and trains nothing.
 
 Exit codes: 0 done (or the dry run printed); 1 an error (something the run needs is missing:
 the message lists it all; a NaN loss: the message says which phase and step, the last good
-checkpoint is kept); 75 (EX_TEMPFAIL) stopped by SIGTERM after saving a checkpoint: run the
-same command again to resume.
+checkpoint is kept; a full disk; another run holds the workdir), printed as one line (the
+traceback too with --verbosity=1); 75 (EX_TEMPFAIL) stopped by SIGTERM, at any stage, after
+saving what was in progress: run the same command again to resume.
 """
 
+import errno
+import logging as std_logging
 import os
+import re
 import sys
 
 from absl import app
@@ -53,11 +57,58 @@ def workdir_problem(workdir: str):
   return None
 
 
+def _fail(message, code):
+  """One line per cause; the traceback only with --verbosity=1."""
+  if flags.FLAGS.verbosity >= 1:
+    logging.exception('%s', message)
+  print(message, file=sys.stderr, flush=True)
+  sys.exit(code)
+
+
+# Storage full: no space, quota, file size limit. Orbax reports them as a ValueError
+# holding the text and "[os_error_code='28']".
+_STORAGE_FULL = {errno.ENOSPC: 'no space left on device', errno.EDQUOT: 'disk quota exceeded',
+                 errno.EFBIG: 'file too large (file size limit)'}
+
+
+def _storage_full(e):
+  """(what, path or None) when `e` or one of its causes is a full-storage write error."""
+  while e is not None:
+    code = getattr(e, 'errno', None)
+    found = re.search(r"os_error_code='(\d+)'", str(e))
+    code = code if code in _STORAGE_FULL else int(found.group(1)) if found else None
+    if code in _STORAGE_FULL:
+      path = getattr(e, 'filename', None) or re.search(r'"(/[^"]+)"', str(e))
+      return _STORAGE_FULL[code], (path if isinstance(path, str) or path is None
+                                   else path.group(1))
+    e = e.__cause__ or e.__context__
+  return None
+
+
+def _quiet_background_errors():
+  """Without --verbosity: no tracebacks from orbax's writer threads (the error reaches the
+  main thread, which reports it once), nor from their unfinished coroutines collected at
+  exit ('Event loop is closed': a failed save abandons its other writes)."""
+  if flags.FLAGS.verbosity >= 1:
+    return
+
+  class _NoOrbaxErrors(std_logging.Filter):
+
+    def filter(self, record):
+      return not (record.levelno >= std_logging.ERROR and '/orbax/' in record.pathname)
+
+  logging.get_absl_logger().addFilter(_NoOrbaxErrors())
+  sys.unraisablehook = lambda unraisable: None
+
+
 def main(argv):
+  from xstilts_jax.train import preemption  # pylint: disable=g-import-not-at-top
+  preemption.install()  # SIGTERM from here on: finish what is in progress, then exit 75
   if len(argv) > 1:
     raise app.UsageError(f'unexpected arguments: {argv[1:]}')
   if not flags.FLAGS['verbosity'].present:
     logging.set_verbosity(logging.WARNING)  # orbax and jax log every save at INFO
+  _quiet_background_errors()
   config, workdir = _CONFIG.value, _WORKDIR.value
   if '://' in workdir:
     raise app.UsageError(f'--workdir {workdir}: URLs are not supported (results, logs and '
@@ -76,27 +127,35 @@ def main(argv):
   from xstilts_jax.train import experiment
   from xstilts_jax.train import loop
   from xstilts_jax.train import preflight
+  from xstilts_jax.train import workdir_lock
 
   global_batch.maybe_initialize_distributed()
+  if jax.process_count() > 1:
+    preemption.multi_process()
   if config.compilation_cache:
     cache = (os.path.join(workdir, '.xla_cache') if config.compilation_cache == 'workdir'
              else config.compilation_cache)
     jax.config.update('jax_compilation_cache_dir', cache)
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 1.0)
   try:
-    experiment.run(config, workdir)
+    with workdir_lock.job_lock(workdir):
+      experiment.run(config, workdir)
   except loop.Preempted as e:
-    logging.warning('%s', e)
-    print(f'Stopped by SIGTERM after saving a checkpoint ({e}); run the same command to resume.',
-          file=sys.stderr)
-    sys.exit(EXIT_PREEMPTED)
+    _fail(f'Stopped by SIGTERM ({e}); run the same command to resume.', EXIT_PREEMPTED)
   except preflight.PreflightError as e:
-    print(f'error: {e}', file=sys.stderr)
-    sys.exit(EXIT_ERROR)
+    _fail(f'error: {e}', EXIT_ERROR)
   except loop.NonFiniteLossError as e:
-    logging.error('%s', e)
-    print(f'error: {e}', file=sys.stderr)
-    sys.exit(EXIT_ERROR)
+    _fail(f'error: {e}', EXIT_ERROR)
+  except workdir_lock.WorkdirBusy as e:
+    _fail(f'error: {e}', EXIT_ERROR)
+  except Exception as e:  # noqa: BLE001 - one line per cause
+    full = _storage_full(e)
+    if full is not None:
+      what, where = full
+      _fail(f'error: {what}{f" writing {where}" if where else ""}; free space and run the '
+            'same command to resume', EXIT_ERROR)
+    hint = '' if flags.FLAGS.verbosity >= 1 else ' (--verbosity=1 shows the traceback)'
+    _fail(f'error: {type(e).__name__}: {" ".join(str(e).split())[:500]}{hint}', EXIT_ERROR)
 
 
 def run():

@@ -13,7 +13,9 @@ from xstilts_jax.models.config import preset
 from xstilts_jax.models.model import HeadSpec, Model
 from xstilts_jax.parallel import mesh as mesh_lib
 from xstilts_jax.train import checkpoints
+from xstilts_jax.train import json_files
 from xstilts_jax.train import metrics_log
+from xstilts_jax.train import preemption
 from xstilts_jax.train import state as state_lib
 from xstilts_jax.train.optimizer import make_optimizer
 
@@ -139,7 +141,7 @@ def test_sigterm_sets_stop_flag():
     assert guard.should_stop(2)
   finally:
     guard.uninstall()
-  assert signal.getsignal(signal.SIGTERM) is not guard._on_sigterm
+  assert signal.getsignal(signal.SIGTERM) is not preemption._on_sigterm
 
 
 def test_metrics_log_jsonl_tensorboard_and_resume(tmp_path):
@@ -158,3 +160,25 @@ def test_metrics_log_jsonl_tensorboard_and_resume(tmp_path):
   with open(tmp_path / 'metrics.jsonl') as f:
     rows = [json.loads(line) for line in f]
   assert [r['step'] for r in rows] == [1, 2, 3] and rows[2]['train/loss'] == 0.25
+
+
+def test_metrics_torn_last_line_is_dropped_and_a_bad_middle_line_named(tmp_path, capsys):
+  path = tmp_path / 'metrics.jsonl'
+  path.write_text('{"step": 1, "x": 1}\n{"step": 2, "x": 2}\n{"step": 3, "x')
+  assert [r['step'] for r in metrics_log.read_metrics(str(path))] == [1, 2]
+  assert 'line 3: torn last line dropped' in capsys.readouterr().out
+  path.write_text('{"step": 1}\n{"ste\n{"step": 3}\n')
+  with pytest.raises(ValueError, match='metrics.jsonl line 2: not a JSON row'):
+    metrics_log.read_metrics(str(path))
+
+
+def test_damaged_json_is_set_aside_and_read_as_missing(tmp_path, capsys):
+  path = str(tmp_path / 'results.json')
+  json_files.write_json(path, {'a': 1})
+  assert json_files.read_json(path) == {'a': 1} and os.listdir(tmp_path) == ['results.json']
+  with open(path, 'w') as f:
+    f.write('{"a": ')
+  assert json_files.read_json(path) is None
+  assert 'results.json is damaged (JSONDecodeError' in capsys.readouterr().out
+  assert sorted(os.listdir(tmp_path)) == ['results.json.corrupt']
+  assert json_files.read_json(path) is None  # missing now: rebuilt by the caller

@@ -32,10 +32,26 @@ def eval_languages(task, languages):
 
 
 def _write(root, task, lang, values, *, labels=False):
-  """One process writes (every process holds the same predictions)."""
+  """One process writes (every process holds the same predictions); returns the path."""
   if jax.process_index() == 0:
     write = submission.write_labels if labels else submission.write_predictions
     write(root, task.name, lang, values)
+  return submission.submission_path(root, task.name, lang)
+
+
+def _resume(done, lang, results):
+  """True when `lang` was finished by an earlier run (its entry is in `done`)."""
+  if lang not in (done or {}):
+    return False
+  if done[lang].get('metrics') is not None:
+    results[lang] = done[lang]['metrics']
+  return True
+
+
+def _finish(on_language, lang, metrics, files):
+  """Reports a finished language: {'metrics': ... or None, 'files': [paths written]}."""
+  if on_language is not None:
+    on_language(lang, {'metrics': metrics, 'files': list(files)})
 
 
 def _label_names(task, values):
@@ -47,11 +63,14 @@ def _label_names(task, values):
 
 def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
              batch_size, load_kwargs=None, languages=(), max_examples=0, sharding=None,
-             qa_options=None, skip_missing=False, log=print):
+             qa_options=None, skip_missing=False, log=print, done=None, on_language=None):
   """{lang: metrics} of a trained model on the test split of every language of `task`.
 
   skip_missing: a language without test data is logged and skipped (the shipped fixtures
   hold a few languages per task); otherwise it is an error.
+  Resuming per language: `on_language(lang, entry)` is called as each language finishes
+  (entry: {'metrics': ... or None, 'files': [the files written]}); languages in `done`
+  ({lang: entry} of an earlier run) are not evaluated again.
   """
   qa_options = dict(qa_options or {})
   post = {k: qa_options.pop(k) for k in ('n_best', 'max_answer_length') if k in qa_options}
@@ -59,9 +78,12 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
   results = {}
   for lang in progress.iterate(eval_languages(task, languages), f'{task.name} zero-shot',
                                'lang'):
+    if _resume(done, lang, results):
+      continue
     start = time.time()
     examples = _load(task, 'test', lang, load_kwargs, skip_missing, log)
     if examples is None:
+      _finish(on_language, lang, None, [])
       continue
     if max_examples:
       examples = examples[:max_examples]
@@ -70,16 +92,18 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
     preds = predict.to_predictions(task, examples, features, outputs, tokenizer=tokenizer,
                                    **post)
     preds = _label_names(task, preds)
-    _write(pred_dir, task, lang, preds)
+    files = [_write(pred_dir, task, lang, preds)]
     gold = predict.gold(task, examples)
     if gold is None:
       log(f'  {task.name} {lang}: {len(examples)} predictions written (no gold labels)')
+      _finish(on_language, lang, None, files)
       continue
     gold = _label_names(task, gold)
-    _write(label_dir, task, lang, gold, labels=True)
+    files.append(_write(label_dir, task, lang, gold, labels=True))
     results[lang] = score.score_language(task.name, lang, gold, preds)
     log(f'  {task.name} {lang}: {_fmt(results[lang])} ({len(examples)} examples, '
         f'{time.time() - start:.1f}s)')
+    _finish(on_language, lang, results[lang], files)
   return results
 
 
@@ -105,12 +129,16 @@ def _vectors(encode_fn, params, tokenizer, task, sentences, max_seq_length, batc
 
 def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
                   batch_size, load_kwargs=None, languages=(), bucc_k=4, skip_missing=False,
-                  log=print):
-  """{lang: metrics} of BUCC or Tatoeba from sentence vectors `encode_fn(params, ids, mask)`."""
+                  log=print, done=None, on_language=None):
+  """{lang: metrics} of BUCC or Tatoeba from sentence vectors `encode_fn(params, ids, mask)`.
+
+  `done` and `on_language`: resuming per language, as `run_task`."""
   embed = lambda s: _vectors(encode_fn, params, tokenizer, task, s, max_seq_length, batch_size)
   results = {}
   for lang in progress.iterate(eval_languages(task, languages), f'{task.name} retrieval',
                                'lang'):
+    if _resume(done, lang, results):
+      continue
     start = time.time()
     if task.name == 'bucc2018':
       sides = {}
@@ -121,16 +149,18 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
         corpus, = corpora
         sides[split] = (corpus, embed(corpus.source), embed(corpus.target))
       if len(sides) < 2:
+        _finish(on_language, lang, None, [])
         continue
       result = mining.evaluate_bucc(sides['dev'], sides['test'], k=bucc_k)
-      _write(pred_dir, task, lang, result['pairs'])
       gold = [tuple(p) for p in sides['test'][0].gold]
-      _write(label_dir, task, lang, gold, labels=True)
+      files = [_write(pred_dir, task, lang, result['pairs']),
+               _write(label_dir, task, lang, gold, labels=True)]
       metrics = score.score_language(task.name, lang, gold, result['pairs'])
       metrics.update(threshold=float(result['threshold']), dev_f1=float(result['dev_f1']))
     elif task.name == 'tatoeba':
       corpora = _load(task, 'test', lang, load_kwargs, skip_missing, log)
       if corpora is None:
+        _finish(on_language, lang, None, [])
         continue
       corpus, = corpora
       # For each English sentence j, the nearest non-English sentence (XTREME's direction).
@@ -145,12 +175,13 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
                          'sentences have no aligned source sentence; expected a 1:1 alignment')
       preds = [int(p) for p in np.asarray(found)]
       gold = [int(g) for g in gold]
-      _write(pred_dir, task, lang, preds)
-      _write(label_dir, task, lang, gold, labels=True)
+      files = [_write(pred_dir, task, lang, preds),
+               _write(label_dir, task, lang, gold, labels=True)]
       metrics = score.score_language(task.name, lang, [str(g) for g in gold],
                                      [str(p) for p in preds])
     else:
       raise ValueError(f'{task.name}: not a retrieval task this runner knows (bucc2018, tatoeba)')
     results[lang] = metrics
     log(f'  {task.name} {lang}: {_fmt(metrics)} ({time.time() - start:.1f}s)')
+    _finish(on_language, lang, metrics, files)
   return results

@@ -19,13 +19,13 @@ a resumed phase retraces an uninterrupted one exactly.
 import dataclasses
 import os
 import shutil
-import signal
-import threading
 from typing import Any, Optional
 
 import jax
 import orbax.checkpoint as ocp
 from jax.experimental import multihost_utils
+
+from xstilts_jax.train import preemption
 
 
 @dataclasses.dataclass
@@ -34,6 +34,28 @@ class Restored:
   state: Any
   data: dict        # data iterator position
   meta: dict
+
+
+class CorruptBest(Exception):
+  """The best checkpoint does not restore; it was moved to best.corrupt/."""
+
+
+def _short(e: Exception) -> str:
+  """One line of an exception: orbax and tensorstore messages run over many lines."""
+  text = ' '.join(str(e).split())
+  return f'{type(e).__name__}: {text[:200]}{"..." if len(text) > 200 else ""}'
+
+
+def set_aside(src: str, dst: str):
+  """Moves `src` to `dst` (replacing an older `dst`): kept for inspection, out of the way."""
+  if not os.path.exists(src):
+    return
+  os.makedirs(os.path.dirname(dst), exist_ok=True)
+  if os.path.isdir(dst):
+    shutil.rmtree(dst)
+  elif os.path.exists(dst):
+    os.remove(dst)
+  shutil.move(src, dst)
 
 
 def _manager(directory: str, max_to_keep: Optional[int], items, async_save: bool):
@@ -52,10 +74,12 @@ class PhaseCheckpoints:
       raise ValueError(f"best_mode must be 'max' or 'min', not {best_mode!r}")
     self.phase_dir = os.path.abspath(phase_dir)
     self.best_mode = best_mode
+    self._async_save = async_save
     self.manager = _manager(os.path.join(phase_dir, 'checkpoints'), max_to_keep,
                             ('state', 'data', 'meta'), async_save)
     self.best_manager = _manager(os.path.join(phase_dir, 'best'), 1, ('params', 'meta'),
                                  async_save)
+    self._best_problem = None
     self._best = self._read_best_meta()
 
   # Resume checkpoints.
@@ -69,12 +93,13 @@ class PhaseCheckpoints:
         state=ocp.args.StandardSave(state), data=ocp.args.JsonSave(dict(data)),
         meta=ocp.args.JsonSave(dict(meta or {}))), force=True)
 
-  def restore_latest(self, abstract_state) -> Optional[Restored]:
+  def restore_latest(self, abstract_state, validate=None) -> Optional[Restored]:
     """The newest checkpoint that restores, or None when there is none.
 
     `abstract_state`: ShapeDtypeStructs with shardings (`train.state.with_shardings`). A newest
-    checkpoint that fails to restore (half-written, truncated, deleted files) is reported,
-    moved to checkpoints.corrupt/, and the previous one is tried.
+    checkpoint that fails to restore (half-written, truncated, deleted files), or that
+    `validate(restored)` rejects (returns a reason), is reported in one line, moved to
+    checkpoints.corrupt/, and the previous one is tried.
     """
     self.manager.wait_until_finished()
     for step in sorted(self.manager.all_steps(), reverse=True):
@@ -82,12 +107,16 @@ class PhaseCheckpoints:
         out = self.manager.restore(step, args=ocp.args.Composite(
             state=ocp.args.StandardRestore(abstract_state), data=ocp.args.JsonRestore(),
             meta=ocp.args.JsonRestore()))
-        return Restored(step=step, state=out['state'], data=dict(out['data']),
-                        meta=dict(out['meta'] or {}))
+        restored = Restored(step=step, state=out['state'], data=dict(out['data']),
+                            meta=dict(out['meta'] or {}))
+        problem = validate(restored) if validate else None
+        if problem:
+          raise ValueError(problem)
+        return restored
       except Exception as e:  # noqa: BLE001 - any failure means this checkpoint is unusable
-        print(f'[checkpoints] checkpoint at step {step} in {self.manager.directory} failed to '
-              f'restore ({type(e).__name__}: {str(e)[:300]}); moving it aside and trying the '
-              'previous one', flush=True)
+        print(f'[checkpoints] checkpoint at step {step} in {self.manager.directory} is '
+              f'unusable ({_short(e)}); moved to checkpoints.corrupt/, trying the previous one',
+              flush=True)
         self._move_aside(step)
     return None
 
@@ -95,13 +124,8 @@ class PhaseCheckpoints:
     # Moved, not deleted (the failure might be transient storage trouble), and out of the
     # manager's directory so that a later save of the same step does not collide.
     if jax.process_index() == 0:
-      src = os.path.join(str(self.manager.directory), str(step))
-      dst_dir = os.path.join(self.phase_dir, 'checkpoints.corrupt')
-      os.makedirs(dst_dir, exist_ok=True)
-      dst = os.path.join(dst_dir, str(step))
-      if os.path.exists(dst):
-        shutil.rmtree(dst)
-      shutil.move(src, dst)
+      set_aside(os.path.join(str(self.manager.directory), str(step)),
+                os.path.join(self.phase_dir, 'checkpoints.corrupt', str(step)))
     if jax.process_count() > 1:
       multihost_utils.sync_global_devices(f'move_aside_{step}')
     self.manager.reload()
@@ -116,8 +140,7 @@ class PhaseCheckpoints:
       out = self.best_manager.restore(step, args=ocp.args.Composite(meta=ocp.args.JsonRestore()))
       return dict(out['meta'])
     except Exception as e:  # noqa: BLE001
-      print(f'[checkpoints] best checkpoint at step {step} unreadable ({e}); ignoring it',
-            flush=True)
+      self._best_problem = f'best checkpoint at step {step} unreadable ({_short(e)})'
       return None
 
   @property
@@ -144,14 +167,42 @@ class PhaseCheckpoints:
     return True
 
   def restore_best_params(self, abstract_params):
-    """The best parameters (ShapeDtypeStructs with shardings as target), or None if none."""
+    """The best parameters (ShapeDtypeStructs with shardings as target), or None if none.
+
+    Raises `CorruptBest` (one line: the step and the cause) when they do not restore."""
     self.best_manager.wait_until_finished()
     step = self.best_manager.latest_step()
     if step is None:
       return None
-    out = self.best_manager.restore(step, args=ocp.args.Composite(
-        params=ocp.args.StandardRestore(abstract_params)))
+    try:
+      out = self.best_manager.restore(step, args=ocp.args.Composite(
+          params=ocp.args.StandardRestore(abstract_params)))
+    except Exception as e:  # noqa: BLE001 - any failure means the best checkpoint is unusable
+      self._best_problem = f'best checkpoint at step {step} unreadable ({_short(e)})'
+      raise CorruptBest(self._best_problem) from None
     return out['params']
+
+  def best_problem(self, abstract_params) -> Optional[str]:
+    """None when best/ is absent or restores whole; else why it is unusable."""
+    if self._best_problem is None and self.best_manager.latest_step() is not None:
+      try:
+        self.restore_best_params(abstract_params)
+      except CorruptBest as e:
+        return str(e)
+    return self._best_problem
+
+  def set_aside_best(self):
+    """Moves best/ to best.corrupt/ (when there is one) and forgets it."""
+    self.best_manager.wait_until_finished()
+    self.best_manager.close()
+    best_dir = os.path.join(self.phase_dir, 'best')
+    if jax.process_index() == 0 and any(os.scandir(best_dir)):
+      set_aside(best_dir, os.path.join(self.phase_dir, 'best.corrupt'))
+      print(f'[checkpoints] {best_dir} moved to {best_dir}.corrupt', flush=True)
+    if jax.process_count() > 1:
+      multihost_utils.sync_global_devices('set_aside_best')
+    self.best_manager = _manager(best_dir, 1, ('params', 'meta'), self._async_save)
+    self._best, self._best_problem = None, None
 
   def wait(self):
     self.manager.wait_until_finished()
@@ -163,27 +214,25 @@ class PhaseCheckpoints:
 
 
 class PreemptionGuard:
-  """Tells the loop when to save and exit: on SIGTERM (single process) or at JAX's preemption
-  sync point (multi-process; all processes must call `should_stop` at the same steps).
+  """Tells the loop when to save and exit: on SIGTERM (single process, see train/preemption.py)
+  or at JAX's preemption sync point (multi-process; all processes must call `should_stop` at
+  the same steps).
 
-  The Python SIGTERM handler is installed only in a single process: with jax.distributed, JAX's
-  own preemption service handles the signal and agrees on a step across processes.
+  The SIGTERM flag is installed here when main.py has not done it already (a phase run from a
+  test or a notebook); with jax.distributed, JAX's own preemption service handles the signal
+  and agrees on a step across processes.
   """
 
   def __init__(self, manager: Optional[ocp.CheckpointManager] = None):
     self.manager = manager
-    self.stop_requested = False
-    self._previous = None
-    if jax.process_count() == 1 and threading.current_thread() is threading.main_thread():
-      self._previous = signal.signal(signal.SIGTERM, self._on_sigterm)
+    self._installed = jax.process_count() == 1 and preemption.install()
 
-  def _on_sigterm(self, signum, frame):
-    del signum, frame
-    print('[checkpoints] SIGTERM: will save and exit after this step', flush=True)
-    self.stop_requested = True
+  @property
+  def stop_requested(self) -> bool:
+    return preemption.requested()
 
   def should_stop(self, step: int) -> bool:
-    if self.stop_requested:
+    if preemption.requested():
       return True
     if jax.process_count() > 1:
       if self.manager is not None:
@@ -195,6 +244,6 @@ class PreemptionGuard:
     return False
 
   def uninstall(self):
-    if self._previous is not None:
-      signal.signal(signal.SIGTERM, self._previous)
-      self._previous = None
+    if self._installed:
+      preemption.uninstall()
+      self._installed = False

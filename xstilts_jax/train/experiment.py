@@ -5,19 +5,24 @@ results.json; see train/loop.py):
 
   intermediate/              phase 2 (absent when config.intermediate.tasks is '')
   target_<task>/             phase 3 per trained XTREME task, + zero_shot.json (per language)
-  retrieval/results.json     BUCC and Tatoeba from the phase-2 encoder (no training)
+                             and zero_shot.progress.json (languages finished so far)
+  retrieval/results.json     BUCC and Tatoeba from the phase-2 encoder (no training), and
+                             progress.json (languages finished so far)
   predictions/<task>/test-<lang>.{tsv,json}   XTREME's submission layout
   labels/<task>/test-<lang>.{tsv,json}        gold files in the same layout (when known)
   report/                    scores.md, scores.csv, summary.csv, scores.json, plots/
   results.json               the scores (as eval.score prints them) and the phases' results
 
-Running again skips what is finished and resumes what is not. Before anything is loaded,
-`preflight.check` finds everything the unfinished phases need (data of every task × split ×
-language, label lists, checkpoint, tokenizer) or stops listing all that is missing;
-config.dry_run prints the plan (`preflight.dry_run`) and trains nothing.
+Running again skips what is finished and resumes what is not: a phase from its last
+checkpoint, zero-shot evaluation and retrieval from the last finished language. A results
+file that is damaged is set aside and rebuilt, a prediction file that is missing is
+regenerated (json_files, checkpoints). SIGTERM stops the run at the next stage boundary with
+`Preempted` (train/preemption.py). Before anything is loaded, `preflight.check` finds
+everything the unfinished phases need (data of every task × split × language, label lists,
+checkpoint, tokenizer) or stops listing all that is missing; config.dry_run prints the plan
+(`preflight.dry_run`) and trains nothing.
 """
 
-import json
 import os
 import time
 
@@ -35,11 +40,15 @@ from xstilts_jax.parallel import mesh as mesh_lib
 from xstilts_jax.parallel import rules as rules_lib
 from xstilts_jax.report import tables
 from xstilts_jax.report import write as report_write
+from xstilts_jax.train import json_files
 from xstilts_jax.train import loop
 from xstilts_jax.train import plan
+from xstilts_jax.train import preemption
 from xstilts_jax.train import preflight
 
 ZERO_SHOT = plan.ZERO_SHOT
+ZERO_SHOT_PROGRESS = 'zero_shot.progress.json'
+RETRIEVAL_PROGRESS = 'progress.json'
 
 
 def _log(*args):
@@ -48,17 +57,32 @@ def _log(*args):
 
 
 def _write_json(path, obj):
-  if jax.process_index() != 0:
-    return
-  os.makedirs(os.path.dirname(path), exist_ok=True)
-  with open(path + '.tmp', 'w') as f:
-    json.dump(obj, f, indent=2, ensure_ascii=False)
-  os.replace(path + '.tmp', path)
+  if jax.process_index() == 0:
+    json_files.write_json(path, obj)
 
 
-def _read_json(path):
-  with open(path) as f:
-    return json.load(f)
+class _Progress:
+  """Languages finished so far ({lang: {'metrics', 'files'}}, files relative to the workdir),
+  kept in a JSON file; an entry whose files are gone is dropped, so they are regenerated.
+  `complete`: no entry was dropped."""
+
+  def __init__(self, path, workdir, stage, label):
+    self.path, self.workdir, self.stage, self.label = path, workdir, stage, label
+    saved = json_files.read_json(path) or {}
+    self.done = {}
+    for lang, entry in saved.items():
+      missing = [f for f in entry.get('files', []) if not os.path.exists(os.path.join(workdir, f))]
+      if missing:
+        _log(f'[{label}] {lang}: {missing[0]} is missing; evaluating {lang} again')
+      else:
+        self.done[lang] = entry
+    self.complete = len(self.done) == len(saved)
+
+  def on_language(self, lang, entry):
+    self.done[lang] = dict(entry, files=[os.path.relpath(f, self.workdir)
+                                         for f in entry['files']])
+    _write_json(self.path, self.done)
+    preemption.check(self.stage, f'in {self.label} after {lang}; finished languages are kept')
 
 
 def start_model(config, tokenizer):
@@ -103,7 +127,23 @@ def run(config, workdir):
 
   target_dir = lambda t: os.path.join(workdir, f'target_{t.name}')
   retrieval_dir = os.path.join(workdir, 'retrieval')
-  todo = [p for p in run_plan if p.kind != 'intermediate' and not plan.is_finished(p, workdir)]
+  progress = {t.name: _Progress(os.path.join(target_dir(t), ZERO_SHOT_PROGRESS), workdir,
+                               'zero_shot', f'target_{t.name} zero-shot') for t in trained}
+  progress['retrieval'] = _Progress(os.path.join(retrieval_dir, RETRIEVAL_PROGRESS), workdir,
+                                    'retrieval', 'retrieval')
+
+  def finished(path, key):
+    """The saved results when the stage is complete and its files are all there."""
+    results = json_files.read_json(path)
+    return results if results is not None and progress[key].complete else None
+
+  zero_shot_done = {t.name: finished(os.path.join(target_dir(t), ZERO_SHOT), t.name)
+                    for t in trained}
+  retrieval_done = (finished(os.path.join(retrieval_dir, loop.RESULTS), 'retrieval')
+                    if retrieved else None)
+  todo = ([t for t in trained
+           if zero_shot_done[t.name] is None or not loop.is_finished(target_dir(t))]
+          + (['retrieval'] if retrieved and retrieval_done is None else []))
 
   tokenizer = load_tokenizer(config.tokenizer or config.model.pretrained)
   model_config, encoder, pretrained_heads = start_model(config, tokenizer)
@@ -113,6 +153,7 @@ def run(config, workdir):
   common = dict(model_config=model_config, tokenizer=tokenizer, config=config, mesh=mesh,
                 log=_log)
   phases = {}
+  preemption.check('startup', 'during start-up, before any training')
 
   # Phase 2: intermediate training (one task, or several with the sampler).
   if intermediate:
@@ -122,6 +163,7 @@ def run(config, workdir):
         need_params=bool(todo), **common)
     if params is not None:
       encoder = params['encoder']
+    preemption.check('phase_done.intermediate', 'after phase intermediate')
 
   # Phase 3: each trained target task from the phase-2 encoder with a fresh head.
   languages = plan.names(config.eval.languages)
@@ -130,35 +172,40 @@ def run(config, workdir):
   for task in trained:
     phase_dir = target_dir(task)
     done_path = os.path.join(phase_dir, ZERO_SHOT)
-    if os.path.exists(done_path):
-      phases[f'target_{task.name}'] = dict(loop.read_results(phase_dir),
-                                           zero_shot=_read_json(done_path))
+    per_lang, results = zero_shot_done[task.name], loop.read_results(phase_dir)
+    if per_lang is not None and results is not None:
+      phases[f'target_{task.name}'] = dict(results, zero_shot=per_lang)
       _log(f'[target_{task.name}] finished earlier; predictions in {pred_dir}/{task.name}')
       continue
     params, results, trainer = loop.run_phase(
         phase_dir, name=f'target_{task.name}', tasks=[task], encoder=encoder,
         phase=config.target, **common)
+    preemption.check(f'phase_done.target_{task.name}', f'after phase target_{task.name}')
+    done = progress[task.name]
     _log(f'[target_{task.name}] zero-shot on the test split of '
-         f'{len(zero_shot.eval_languages(task, languages))} languages')
+         f'{len(zero_shot.eval_languages(task, languages))} languages'
+         + (f' ({len(done.done)} finished earlier)' if done.done else ''))
     per_lang = zero_shot.run_task(
         task, trainer.predict_fns[task.head_name], params, tokenizer, pred_dir=pred_dir,
         label_dir=label_dir, max_seq_length=loop.seq_length(task, config.target),
         batch_size=config.eval.batch_size, load_kwargs=loop.load_kwargs(config),
         languages=languages, max_examples=config.eval.max_examples,
         sharding=trainer.batch_sharding, qa_options=qa_options,
-        skip_missing=config.eval.skip_missing_languages, log=_log)
+        skip_missing=config.eval.skip_missing_languages, log=_log, done=done.done,
+        on_language=done.on_language)
     _write_json(done_path, per_lang)
     phases[f'target_{task.name}'] = dict(results, zero_shot=per_lang)
     del params, trainer
 
   # BUCC and Tatoeba: mean-pooled vectors of one layer of the phase-2 encoder.
   if retrieved:
-    if loop.is_finished(retrieval_dir):
-      phases['retrieval'] = loop.read_results(retrieval_dir)
+    phases['retrieval'] = retrieval_done
+    if phases['retrieval'] is not None:
       _log('[retrieval] finished earlier')
     else:
       phases['retrieval'] = run_retrieval(retrieved, encoder, model_config, tokenizer, config,
-                                          mesh, pred_dir, label_dir, languages)
+                                          mesh, pred_dir, label_dir, languages,
+                                          progress['retrieval'])
       _write_json(os.path.join(retrieval_dir, loop.RESULTS), phases['retrieval'])
 
   if not targets:
@@ -169,8 +216,10 @@ def run(config, workdir):
   scores = score.score_dirs(pred_dir, label_dir)
   title = (f'XTREME, intermediate: {config.intermediate.tasks or "none"} '
            f'(seed {config.seed})')
+  preemption.test_point('report')  # test hook: a signal while the report is written
   if jax.process_index() == 0:
     report_write.write_report(scores, os.path.join(workdir, 'report'), title)
+  preemption.check('report', 'while writing the report; every phase is finished')
   _write_json(os.path.join(workdir, 'results.json'), {'scores': scores, 'phases': phases})
   _log('\n' + tables.markdown_report(scores, title))
   _log(f'report in {workdir}/report; {time.time() - t0:.0f}s')
@@ -185,7 +234,7 @@ def retrieval_encode_fn(model_config, config, mesh):
 
 
 def run_retrieval(tasks, encoder, model_config, tokenizer, config, mesh, pred_dir, label_dir,
-                  languages):
+                  languages, progress):
   r = config.retrieval
   if not 0 <= r.layer <= model_config.num_hidden_layers:
     raise ValueError(f'config.retrieval.layer={r.layer}: the model has hidden states '
@@ -196,9 +245,13 @@ def run_retrieval(tasks, encoder, model_config, tokenizer, config, mesh, pred_di
   for task in tasks:
     _log(f'[retrieval] {task.name}: layer {r.layer} mean-pooled, '
          f'{len(task.languages)} languages')
+    # Progress keys are '<task>/<lang>': one file for both tasks.
+    done = {k.split('/', 1)[1]: v for k, v in progress.done.items()
+            if k.startswith(task.name + '/')}
     out[task.name] = zero_shot.run_retrieval(
         task, encode_fn, params, tokenizer, pred_dir=pred_dir, label_dir=label_dir,
         max_seq_length=r.max_seq_length, batch_size=r.batch_size,
         load_kwargs=loop.load_kwargs(config), languages=languages, bucc_k=r.bucc_k,
-        skip_missing=config.eval.skip_missing_languages, log=_log)
+        skip_missing=config.eval.skip_missing_languages, log=_log, done=done,
+        on_language=lambda lang, entry, t=task.name: progress.on_language(f'{t}/{lang}', entry))
   return out

@@ -18,7 +18,6 @@ checkpoint is written after the last good one.
 """
 
 import dataclasses
-import json
 import math
 import os
 import time
@@ -40,8 +39,10 @@ from xstilts_jax.parallel import global_batch
 from xstilts_jax.parallel import rules as rules_lib
 from xstilts_jax.tasks import load
 from xstilts_jax.train import checkpoints as ckpt_lib
+from xstilts_jax.train import json_files
 from xstilts_jax.train import metrics_log
 from xstilts_jax.train import optimizer as optimizer_lib
+from xstilts_jax.train import preemption
 from xstilts_jax.train import state as state_lib
 from xstilts_jax.train import steps as steps_lib
 
@@ -49,8 +50,7 @@ RESULTS = 'results.json'
 NonFiniteLossError = steps_lib.NonFiniteLossError
 
 
-class Preempted(Exception):
-  """SIGTERM arrived; a checkpoint was saved and the phase stopped. Run again to resume."""
+Preempted = preemption.Preempted
 
 
 @dataclasses.dataclass
@@ -66,12 +66,27 @@ class PhaseData:
 
 
 def is_finished(phase_dir: str) -> bool:
-  return os.path.exists(os.path.join(phase_dir, RESULTS))
+  return read_results(phase_dir) is not None
 
 
-def read_results(phase_dir: str) -> dict:
-  with open(os.path.join(phase_dir, RESULTS)) as f:
-    return json.load(f)
+def read_results(phase_dir: str) -> Optional[dict]:
+  """results.json of a finished phase; None when absent or damaged (then set aside)."""
+  return json_files.read_json(os.path.join(phase_dir, RESULTS))
+
+
+def _restart(phase_dir: str, ckpts, reason: str, log):
+  """Sets aside what a retrain from step 0 replaces. best/ goes last: a kill in between leaves
+  the reason to restart in place for the next run."""
+  log(f'[{os.path.basename(phase_dir)}] {reason}: training the phase again from step 0 to '
+      'rebuild it (deterministic: the same parameters)')
+  ckpts.close()
+  if jax.process_index() == 0:
+    for name in ('checkpoints', RESULTS):
+      ckpt_lib.set_aside(os.path.join(phase_dir, name),
+                         os.path.join(phase_dir, name + '.before_rebuild'))
+  aside = ckpt_lib.PhaseCheckpoints(phase_dir)
+  aside.set_aside_best()
+  aside.close()
 
 
 def head_spec(task) -> HeadSpec:
@@ -267,8 +282,8 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
 
   Returns (best params or None, results, the PhaseTrainer whose `predict_fns` run the model).
   """
-  if is_finished(phase_dir):
-    results = read_results(phase_dir)
+  results = read_results(phase_dir)
+  if results is not None:
     best = results['best']
     log(f'[{name}] finished earlier (best {best.get("metric", "dev_score")} '
         f'{best["value"]:.2f} at step {best["step"]}); not retrained')
@@ -276,10 +291,17 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
       return None, results, None
     trainer = PhaseTrainer(model_config, tasks, config, phase, mesh, 1)
     ckpts = ckpt_lib.PhaseCheckpoints(phase_dir, max_to_keep=config.checkpoint.keep)
-    params = ckpts.restore_best_params(
-        state_lib.with_shardings(trainer.abstract.params, trainer.shardings.params))
-    ckpts.close()
-    return params, results, trainer
+    try:
+      params = ckpts.restore_best_params(
+          state_lib.with_shardings(trainer.abstract.params, trainer.shardings.params))
+      problem = None if params is not None else 'best/ is missing'
+    except ckpt_lib.CorruptBest as e:
+      problem = str(e)
+    if problem is None:
+      ckpts.close()
+      return params, results, trainer
+    _restart(phase_dir, ckpts, problem, log)
+    del trainer
 
   os.makedirs(phase_dir, exist_ok=True)
   log(f'[{name}] tasks: {", ".join(t.name for t in tasks)}')
@@ -292,15 +314,19 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
 
   # Resume from the newest checkpoint, else start from the given encoder.
   seed = config.seed
+  problem = ckpts.best_problem(abstract_params)
+  if problem:  # the best so far is lost: only a replay from step 0 finds it again
+    _restart(phase_dir, ckpts, problem, log)
+    ckpts = ckpt_lib.PhaseCheckpoints(phase_dir, max_to_keep=config.checkpoint.keep)
   restored = None
   if ckpts.latest_step() is not None:
-    restored = ckpts.restore_latest(state_lib.with_shardings(trainer.abstract,
-                                                             trainer.shardings))
+    # The data position is a function of the step (see mixture()); stored to be checked.
+    position = lambda r: (None if r.data.get('step') == r.step else
+                          f'its data position {r.data} disagrees with its step {r.step}')
+    restored = ckpts.restore_latest(
+        state_lib.with_shardings(trainer.abstract, trainer.shardings), validate=position)
   if restored is not None:
     state, start = restored.state, restored.step
-    if restored.data.get('step') != start:
-      raise ValueError(f'{phase_dir}: checkpoint {start} holds data position '
-                       f'{restored.data}; expected step {start}')
     log(f'[{name}] resumed at step {start} of {num_steps}')
   else:
     state, start = trainer.init_state(jax.random.PRNGKey(seed), encoder, heads), 0
@@ -315,8 +341,11 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
   progress = tqdm.tqdm(total=num_steps, initial=start, desc=name, unit='step',
                        disable=jax.process_index() != 0, mininterval=2.0)
   last_time, last_step, rows = time.time(), start, 0
+  finished = False
   try:
     for step in range(start, num_steps):
+      if step == start:
+        preemption.test_point('compile')
       if step == config.debug.nan_at_step:
         # Test hook: poison the parameters so this step's loss is genuinely non-finite.
         state = state.replace(params=jax.tree.map(lambda x: x * jnp.inf, state.params))
@@ -362,6 +391,8 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
       if done % save_every == 0 or stop:
         # The data position is a function of the step (see mixture()); stored to be checked.
         ckpts.save(done, state, {'step': done}, meta={'phase': name})
+        preemption.test_point('save')  # test hook: a signal while the save is in flight
+        stop = stop or guard.stop_requested  # SIGTERM during the save: stop at its step
       if stop:
         ckpts.wait()
         raise Preempted(f'phase {name} stopped at step {done} of {num_steps}; '
@@ -374,15 +405,18 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
                         'dev': best.get('dev')},
                'train_stats': {d.task.name: d.train.stats for d in data},
                'data_regime': {d.task.name: d.regime for d in data if d.regime}}
-    tmp = os.path.join(phase_dir, RESULTS + '.tmp')
     if jax.process_index() == 0:
-      with open(tmp, 'w') as f:
-        json.dump(results, f, indent=2)
-      os.replace(tmp, os.path.join(phase_dir, RESULTS))
+      json_files.write_json(os.path.join(phase_dir, RESULTS), results)
     log(f'[{name}] done: best {best["metric"]} {best["value"]:.2f} at step {best["step"]}')
+    finished = True
     return params, results, trainer
   finally:
-    progress.close()
-    guard.uninstall()
-    logger.close()
-    ckpts.close()
+    # Every exit path waits for and closes the checkpoint managers (their threads must not
+    # outlive the run). When an error is on its way up, it is the cause: a close failing
+    # after it (a full disk fails the TensorBoard flush too) must not replace it.
+    for close in (progress.close, guard.uninstall, logger.close, ckpts.close):
+      try:
+        close()
+      except Exception:  # noqa: BLE001
+        if finished:
+          raise

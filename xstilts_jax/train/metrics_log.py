@@ -19,10 +19,24 @@ def _plain(v):
 
 
 def read_metrics(path: str) -> list:
+  """The rows of metrics.jsonl. A torn last line (the run was killed while appending it) is
+  dropped with a message; a bad line elsewhere is an error naming it."""
   if not os.path.exists(path):
     return []
   with open(path) as f:
-    return [json.loads(line) for line in f if line.strip()]
+    lines = f.read().split('\n')
+  rows = []
+  for number, line in enumerate(lines, 1):
+    if not line.strip():
+      continue
+    try:
+      rows.append(json.loads(line))
+    except ValueError as e:
+      if any(rest.strip() for rest in lines[number:]):
+        raise ValueError(f'{path} line {number}: not a JSON row ({e}): {line[:80]!r}') from None
+      print(f'[metrics] {path} line {number}: torn last line dropped ({len(line)} characters, '
+            'written when the run was stopped)', flush=True)
+  return rows
 
 
 class MetricsLog:
@@ -37,8 +51,9 @@ class MetricsLog:
     os.makedirs(log_dir, exist_ok=True)
     if resume_step is not None:
       kept = [r for r in read_metrics(self.path) if r['step'] <= resume_step]
-      with open(self.path, 'w') as f:
+      with open(self.path + '.tmp', 'w') as f:  # atomically: a kill here loses nothing
         f.writelines(json.dumps(r) + '\n' for r in kept)
+      os.replace(self.path + '.tmp', self.path)
     if tensorboard:
       from tensorboardX import SummaryWriter  # pylint: disable=g-import-not-at-top
       purge = None if resume_step is None else resume_step + 1

@@ -1,0 +1,142 @@
+"""One run per workdir: a lock file holding the holder's host, PID and start time.
+
+Two runs on one workdir train the same phases at once and destroy each other's checkpoints
+and logs, so the second stops at once with one line naming the holder. The lock is taken
+atomically (written to a temp file, then os.link'ed to `<workdir>/.lock`: the link fails if
+the lock exists, and a reader never sees a half-written lock) and removed on exit. A lock
+left by a killed run is stale when its host is this host and its process is gone (or the
+PID now belongs to a process started later); it is then taken over with a message. A lock
+from another host is never taken over: its run might be alive.
+
+Multi-host: process 0 takes the lock for the job; the others learn the outcome from it.
+"""
+
+import json
+import os
+import socket
+import time
+
+LOCK_NAME = '.lock'
+
+
+class WorkdirBusy(Exception):
+  """Another run holds the workdir."""
+
+
+def _process_start(pid: int):
+  """The process's start time in clock ticks since boot (Linux), or None."""
+  try:
+    with open(f'/proc/{pid}/stat') as f:
+      return int(f.read().rsplit(')', 1)[1].split()[19])
+  except (OSError, ValueError, IndexError):
+    return None
+
+
+def _alive(holder: dict) -> bool:
+  pid = holder.get('pid')
+  if not isinstance(pid, int) or pid <= 0:
+    return False
+  try:
+    os.kill(pid, 0)
+  except ProcessLookupError:
+    return False
+  except PermissionError:
+    return True  # exists, another user's
+  started = holder.get('process_start')
+  return started is None or _process_start(pid) in (None, started)
+
+
+def _describe(holder: dict) -> str:
+  when = holder.get('started')
+  since = time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(when)) if when else '?'
+  return f'PID {holder.get("pid")} on {holder.get("host")} (since {since})'
+
+
+class WorkdirLock:
+  """`with WorkdirLock(workdir):` — raises WorkdirBusy when another live run holds it."""
+
+  def __init__(self, workdir: str, log=print):
+    self.path = os.path.join(os.path.abspath(workdir), LOCK_NAME)
+    self.log = log
+    self.held = False
+
+  def acquire(self):
+    os.makedirs(os.path.dirname(self.path), exist_ok=True)
+    me = {'host': socket.gethostname(), 'pid': os.getpid(), 'started': time.time(),
+          'process_start': _process_start(os.getpid())}
+    tmp = f'{self.path}.{me["host"]}.{me["pid"]}'
+    with open(tmp, 'w') as f:
+      json.dump(me, f)
+    try:
+      for _ in range(3):
+        try:
+          os.link(tmp, self.path)
+          self.held = True
+          return self
+        except FileExistsError:
+          pass
+        holder = self._read()
+        if holder is None:
+          continue  # released meanwhile
+        if holder and (holder.get('host') != me['host'] or _alive(holder)):
+          raise WorkdirBusy(
+              f'{os.path.dirname(self.path)} is in use by the run of {_describe(holder)}; '
+              f'wait for it to finish (or, if that run is gone, delete {self.path})')
+        self.log(f'[workdir] taking over the lock of {_describe(holder)}: that process is '
+                 'gone (killed)')
+        self._remove_if(holder)
+      raise WorkdirBusy(f'{self.path}: could not take the lock (it keeps changing)')
+    finally:
+      os.remove(tmp)
+
+  def _read(self):
+    try:
+      with open(self.path) as f:
+        return json.load(f)
+    except FileNotFoundError:
+      return None
+    except ValueError:
+      return {}  # not written by a run (we link whole files): no holder, taken over
+
+  def _remove_if(self, holder):
+    # Only the lock we judged stale: another run may have taken it over in between.
+    if self._read() == holder:
+      try:
+        os.remove(self.path)
+      except FileNotFoundError:
+        pass
+
+  def release(self):
+    if self.held:
+      self.held = False
+      try:
+        os.remove(self.path)
+      except FileNotFoundError:
+        pass
+
+  def __enter__(self):
+    return self if self.held else self.acquire()
+
+  def __exit__(self, *exc):
+    self.release()
+
+
+def job_lock(workdir: str, log=print) -> WorkdirLock:
+  """The lock of a job of jax.process_count() processes: process 0 takes it, the others learn
+  the outcome from it (a collective: every process calls this). Raises WorkdirBusy."""
+  import jax  # pylint: disable=g-import-not-at-top
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  from jax.experimental import multihost_utils  # pylint: disable=g-import-not-at-top
+  lock, error = WorkdirLock(workdir, log), ''
+  if jax.process_index() == 0:
+    try:
+      lock.acquire()
+    except WorkdirBusy as e:
+      error = str(e)
+  if jax.process_count() > 1:
+    taken = multihost_utils.broadcast_one_to_all(np.int32(not error))
+    if not taken and not error:
+      error = f'{workdir} is in use by another run (process 0 says which)'
+  if error:
+    raise WorkdirBusy(error)
+  return lock
