@@ -1,0 +1,28 @@
+"""FSDP of the pre-LN (XLM-R XL/XXL) encoder on 8 simulated CPU devices: every big kernel and its
+Adam moment stored at 1/fsdp of its bytes per device, and the same training as on one device."""
+
+import numpy as np
+
+import subprocess_util
+
+RTOL = 1e-5  # as test_sharding_mesh.py: fp32 sums reordered over devices, far below a real bug
+
+
+def test_fsdp_pre_ln_gives_one_device_numbers_at_one_fsdp_th_of_the_bytes():
+  proc = subprocess_util.start(
+      ['--meshes', '1,1,1:1,8,1:2,4,1', '--steps', '2', '--pre_layer_norm'], 8)
+  try:
+    out, _ = proc.communicate(timeout=300)
+  finally:
+    proc.kill()
+  assert proc.returncode == 0, out[-3000:]
+  res = subprocess_util.results(out)
+  ref = res['1,1,1']
+  assert ref['losses'][0] != ref['losses'][1]  # the update is real
+  for mesh, fsdp in (('1,8,1', 8), ('2,4,1', 4)):
+    np.testing.assert_allclose(res[mesh]['losses'], ref['losses'], rtol=RTOL, err_msg=mesh)
+    np.testing.assert_allclose(res[mesh]['param_sq'], ref['param_sq'], rtol=RTOL, err_msg=mesh)
+    r = res[mesh]
+    # [vocab, embed] and the FFN's [embed, mlp]: the embed axis split fsdp ways.
+    assert r['emb_shard_bytes'] == r['mu_shard_bytes'] == ref['emb_total_bytes'] // fsdp, r
+    assert r['ffn_shard_bytes'] == r['ffn_mu_shard_bytes'] == ref['ffn_total_bytes'] // fsdp, r
