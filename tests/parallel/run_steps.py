@@ -98,6 +98,7 @@ def main():
                        out_shardings=rules_lib.replicated(mesh))(state.params)
     print('RESULT ' + json.dumps({
         'mesh': list(shape), 'process': jax.process_index(), 'losses': losses,
+        'pre_layer_norm': 'final_norm' in state.params['encoder'],
         'param_sq': float(param_sq),
         'emb_total_bytes': int(emb.nbytes), 'emb_shard_bytes': rules_lib.shard_bytes(emb),
         'mu_shard_bytes': rules_lib.shard_bytes(mu),

@@ -63,9 +63,11 @@ def _entries(config: XLMRConfig) -> list[tuple[str, tuple[str, ...], tuple[int, 
       out.append((f'{hf}attention.self.{proj}.bias', (us, 'attention', proj, 'bias'),
                   (h,), 'qkv_bias'))
     # (HF name of the LayerNorm, ours): XL's sit before attention and before the FFN.
-    norms = ([('attention.self_attn_layer_norm', 'attention_norm'), ('LayerNorm', 'mlp_norm')]
-             if xl else
-             [('attention.output.LayerNorm', 'attention_norm'), ('output.LayerNorm', 'output_norm')])
+    if xl:
+      norms = [('attention.self_attn_layer_norm', 'attention_norm'), ('LayerNorm', 'mlp_norm')]
+    else:
+      norms = [('attention.output.LayerNorm', 'attention_norm'),
+               ('output.LayerNorm', 'output_norm')]
     out += [
         (f'{hf}attention.output.dense.weight', (us, 'attention', 'out', 'kernel'), (h, h),
          'out_kernel'),
