@@ -12,8 +12,8 @@ import torch
 from safetensors.numpy import load_file, save_file
 
 from tests.models.hf_reference import padded_batch, torch_model, transformers
-from xstilts_jax.models import (CheckpointError, HeadSpec, Model, XLMREncoder, hf_state_dict,
-                                load_pretrained, save_pretrained)
+from xstilts_jax.models import (CheckpointError, HeadSpec, Model, XLMRConfig, XLMREncoder,
+                                hf_state_dict, load_pretrained, save_pretrained)
 
 
 @pytest.fixture(scope='module')
@@ -182,3 +182,18 @@ def test_scan_export_equals_plain_export(xl_checkpoints):
   assert sorted(got) == sorted(want)
   for name in want:
     np.testing.assert_array_equal(got[name], want[name], err_msg=name)
+
+
+def test_variant_from_config_json_fields():
+  small = dict(hidden_size=32, num_attention_heads=4)
+  assert XLMRConfig.from_hf_dict({**small, 'model_type': 'xlm-roberta-xl'}).pre_layer_norm
+  assert XLMRConfig.from_hf_dict({**small, 'architectures': ['XLMRobertaXLModel']}).pre_layer_norm
+  assert not XLMRConfig.from_hf_dict({**small, 'model_type': 'xlm-roberta'}).pre_layer_norm
+  xl = XLMRConfig(**small, pre_layer_norm=True)
+  assert xl.to_hf_dict()['model_type'] == 'xlm-roberta-xl'
+  assert XLMRConfig.from_hf_dict(xl.to_hf_dict()) == xl
+  with pytest.raises(ValueError, match="model_type 'bert' not supported"):
+    XLMRConfig.from_hf_dict({**small, 'model_type': 'bert'})
+  with pytest.raises(ValueError, match='disagree'):
+    XLMRConfig.from_hf_dict({**small, 'model_type': 'xlm-roberta',
+                             'architectures': ['XLMRobertaXLForMaskedLM']})
