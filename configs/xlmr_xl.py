@@ -19,8 +19,8 @@ gradients, 4 more, during the step; +4 with optimizer.grad_accum_steps > 1):
   x 2 B, 0.2 GB at N = 8), one layer's gathered weights, and the step's temporaries.
   XLA's buffer assignment of this step (bench/fsdp_memory.py: batch 32 x 256, bf16, scan +
   remat; CPU backend, so an estimate for GPU/TPU) per device, state + temporaries:
-    N = 8: 5.2 + 4.2 = 9.4 GB
-  (~20 B/parameter / N in all, as for XXL: N = 4 would be ~18 GB.)
+    N = 4: 10.5 + 7.0 = 17.5 GB    N = 8: 5.2 + 4.2 = 9.4 GB
+  (~20 B/parameter / N in all, as for XXL).
   Fits: 8 x H100 (80 GB), v4-8 (4 chips x 32 GiB), v4-32, v5p-8. Unsharded (~70 GB with
   activations and temporaries) it is too tight for one 80 GB GPU; one H200 (141 GB) holds it.
   The batch is split over data x fsdp, so N must divide it (32; QA 16).
