@@ -1,4 +1,5 @@
-"""Random tiny XLM-R models and batches from transformers + torch: the parity reference."""
+"""Random tiny XLM-R (and XLM-R XL) models and batches from transformers + torch: the parity
+reference."""
 
 import numpy as np
 import torch  # the test extra's reference: a missing torch fails, never skips
@@ -14,11 +15,12 @@ CONFIGS = {
 }
 
 
-def hf_config(name, **kwargs):
-  return transformers.XLMRobertaConfig(
-      attn_implementation='eager', type_vocab_size=1, layer_norm_eps=1e-5, pad_token_id=1,
-      bos_token_id=0, eos_token_id=2,
-      hidden_act='gelu', **{**CONFIGS[name], **kwargs})
+def hf_config(name, xl=False, **kwargs):
+  """XLMRobertaConfig, or XLMRobertaXLConfig (the pre-LN XL/XXL layout) when `xl`."""
+  cls = transformers.XLMRobertaXLConfig if xl else transformers.XLMRobertaConfig
+  return cls(attn_implementation='eager', type_vocab_size=1, layer_norm_eps=1e-5,
+             pad_token_id=1, bos_token_id=0, eos_token_id=2,
+             hidden_act='gelu', **{**CONFIGS[name], **kwargs})
 
 
 def randomize(model, seed):
@@ -33,7 +35,8 @@ def randomize(model, seed):
 
 def torch_model(cls, name, seed, **kwargs):
   torch.manual_seed(seed)
-  return randomize(cls(hf_config(name), **kwargs), seed)
+  xl = cls.__name__.startswith('XLMRobertaXL')
+  return randomize(cls(hf_config(name, xl=xl), **kwargs), seed)
 
 
 def padded_batch(vocab_size, seed=0, lengths=(9, 5, 2)):

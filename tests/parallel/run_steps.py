@@ -2,6 +2,7 @@
 
 Run in a subprocess (device count / jax.distributed must be set before JAX starts):
   python tests/parallel/run_steps.py --meshes 1,1,1:8,1,1 --steps 3
+  python tests/parallel/run_steps.py --meshes 1,1,1:1,8,1 --steps 2 --pre_layer_norm
   python tests/parallel/run_steps.py --meshes 1,4,1 --coordinator 127.0.0.1:PORT \
       --num_processes 2 --process_id 0
 The global batch is the same numpy array in every process; each process feeds only its rows.
@@ -24,6 +25,7 @@ def main():
   p.add_argument('--coordinator', default=None)
   p.add_argument('--num_processes', type=int, default=None)
   p.add_argument('--process_id', type=int, default=None)
+  p.add_argument('--pre_layer_norm', action='store_true', help='the XLM-R XL/XXL layout')
   args = p.parse_args()
   global_batch.maybe_initialize_distributed(args.coordinator, args.num_processes,
                                             args.process_id, initialization_timeout=60)
@@ -46,7 +48,8 @@ def main():
     jax.config.update('jax_compilation_cache_dir', cache)
     jax.config.update('jax_persistent_cache_min_compile_time_secs', 0.5)
 
-  config = preset('tiny', vocab_size=1024)  # divisible by the tensor/fsdp splits tested
+  # vocab_size divisible by the tensor/fsdp splits tested.
+  config = preset('tiny', vocab_size=1024, pre_layer_norm=args.pre_layer_norm)
   model = Model(config, (HeadSpec('nli', 'classification', 3),))
   tx = make_optimizer(1e-3, total_steps=10, warmup_fraction=0.1, weight_decay=0.01)
   init_params = lambda r: model.init_params(r, seq_len=16, boxed=True)  # noqa: E731
@@ -89,13 +92,18 @@ def main():
       losses.append(float(metrics['loss']))
     emb = state.params['encoder']['embeddings']['word_embeddings']['embedding']
     mu = state.opt_state[1][0].mu['encoder']['embeddings']['word_embeddings']['embedding']
+    ffn = state.params['encoder']['layer_0']['intermediate']['kernel']  # [embed, mlp]
+    ffn_mu = state.opt_state[1][0].mu['encoder']['layer_0']['intermediate']['kernel']
     param_sq = jax.jit(lambda t: sum(jnp.vdot(x, x) for x in jax.tree.leaves(t)),
                        out_shardings=rules_lib.replicated(mesh))(state.params)
     print('RESULT ' + json.dumps({
         'mesh': list(shape), 'process': jax.process_index(), 'losses': losses,
+        'pre_layer_norm': 'final_norm' in state.params['encoder'],
         'param_sq': float(param_sq),
         'emb_total_bytes': int(emb.nbytes), 'emb_shard_bytes': rules_lib.shard_bytes(emb),
         'mu_shard_bytes': rules_lib.shard_bytes(mu),
+        'ffn_total_bytes': int(ffn.nbytes), 'ffn_shard_bytes': rules_lib.shard_bytes(ffn),
+        'ffn_mu_shard_bytes': rules_lib.shard_bytes(ffn_mu),
         'emb_spec': str(emb.sharding.spec), 'mu_spec': str(mu.sharding.spec)}), flush=True)
 
 

@@ -1,5 +1,8 @@
 """Hugging Face XLM-R checkpoints in and out: `load_pretrained` and `save_pretrained`.
 
+Both variants: XLM-R (`XLMRobertaModel`, post-LN) and XLM-R XL/XXL (`XLMRobertaXLModel`,
+pre-LN, other LayerNorm names); config.json's model_type says which (`XLMRConfig.from_hf_dict`).
+
 Loading is strict (jiant once fine-tuned a randomly initialised encoder without a word): every
 weight the encoder needs must be in the checkpoint with the right shape, and every weight in the
 checkpoint must be used, else the error lists the offending names. Two exceptions, both reported:
@@ -38,6 +41,7 @@ def _entries(config: XLMRConfig) -> list[tuple[str, tuple[str, ...], tuple[int, 
   h, n, d, i = c.hidden_size, c.num_attention_heads, c.head_dim, c.intermediate_size
   if n * d != h:
     raise ValueError(f'hidden_size {h} is not divisible by num_attention_heads {n}')
+  xl = c.pre_layer_norm
   out = [
       ('embeddings.word_embeddings.weight', ('embeddings', 'word_embeddings', 'embedding'),
        (c.vocab_size, h), 'same'),
@@ -45,9 +49,12 @@ def _entries(config: XLMRConfig) -> list[tuple[str, tuple[str, ...], tuple[int, 
        (c.max_position_embeddings, h), 'same'),
       ('embeddings.token_type_embeddings.weight',
        ('embeddings', 'token_type_embeddings', 'embedding'), (c.type_vocab_size, h), 'same'),
-      ('embeddings.LayerNorm.weight', ('embeddings', 'LayerNorm', 'scale'), (h,), 'same'),
-      ('embeddings.LayerNorm.bias', ('embeddings', 'LayerNorm', 'bias'), (h,), 'same'),
   ]
+  if not xl:  # XLM-R XL has no LayerNorm on the embeddings
+    out += [
+        ('embeddings.LayerNorm.weight', ('embeddings', 'LayerNorm', 'scale'), (h,), 'same'),
+        ('embeddings.LayerNorm.bias', ('embeddings', 'LayerNorm', 'bias'), (h,), 'same'),
+    ]
   for layer in range(c.num_hidden_layers):
     hf, us = f'encoder.layer.{layer}.', f'layer_{layer}'
     for proj in ('query', 'key', 'value'):
@@ -55,19 +62,27 @@ def _entries(config: XLMRConfig) -> list[tuple[str, tuple[str, ...], tuple[int, 
                   (h, h), 'qkv_kernel'))
       out.append((f'{hf}attention.self.{proj}.bias', (us, 'attention', proj, 'bias'),
                   (h,), 'qkv_bias'))
+    # (HF name of the LayerNorm, ours): XL's sit before attention and before the FFN.
+    if xl:
+      norms = [('attention.self_attn_layer_norm', 'attention_norm'), ('LayerNorm', 'mlp_norm')]
+    else:
+      norms = [('attention.output.LayerNorm', 'attention_norm'),
+               ('output.LayerNorm', 'output_norm')]
     out += [
         (f'{hf}attention.output.dense.weight', (us, 'attention', 'out', 'kernel'), (h, h),
          'out_kernel'),
         (f'{hf}attention.output.dense.bias', (us, 'attention', 'out', 'bias'), (h,), 'same'),
-        (f'{hf}attention.output.LayerNorm.weight', (us, 'attention_norm', 'scale'), (h,), 'same'),
-        (f'{hf}attention.output.LayerNorm.bias', (us, 'attention_norm', 'bias'), (h,), 'same'),
         (f'{hf}intermediate.dense.weight', (us, 'intermediate', 'kernel'), (i, h), 'transpose'),
         (f'{hf}intermediate.dense.bias', (us, 'intermediate', 'bias'), (i,), 'same'),
         (f'{hf}output.dense.weight', (us, 'output', 'kernel'), (h, i), 'transpose'),
         (f'{hf}output.dense.bias', (us, 'output', 'bias'), (h,), 'same'),
-        (f'{hf}output.LayerNorm.weight', (us, 'output_norm', 'scale'), (h,), 'same'),
-        (f'{hf}output.LayerNorm.bias', (us, 'output_norm', 'bias'), (h,), 'same'),
     ]
+    for hf_norm, our_norm in norms:
+      out += [(f'{hf}{hf_norm}.weight', (us, our_norm, 'scale'), (h,), 'same'),
+              (f'{hf}{hf_norm}.bias', (us, our_norm, 'bias'), (h,), 'same')]
+  if xl:
+    out += [('encoder.LayerNorm.weight', ('final_norm', 'scale'), (h,), 'same'),
+            ('encoder.LayerNorm.bias', ('final_norm', 'bias'), (h,), 'same')]
   return out
 
 
@@ -229,7 +244,8 @@ def _tree_map(fn, *trees):
 
 def load_pretrained(path_or_hub_id: str, *, seed: int = 0,
                     **config_overrides) -> tuple[XLMRConfig, dict]:
-  """(config, params) from a Hugging Face XLM-R folder or hub id.
+  """(config, params) from a Hugging Face XLM-R or XLM-R XL folder or hub id (the variant from
+  config.json's model_type / architectures).
 
   params = {'encoder': ..., 'heads': {'mlm': ...}} (the MLM head only when the checkpoint has
   `lm_head.*`), as host numpy arrays in `config.param_dtype`; layers stacked when
@@ -342,9 +358,10 @@ def save_pretrained(config: XLMRConfig, params: dict, out_dir: str) -> None:
   """Writes config.json + model.safetensors (see `hf_state_dict`): the encoder with its pooler,
   and the MLM head when params['heads'] has one (other heads are not saved).
 
-  `XLMRobertaModel.from_pretrained(out_dir)` loads it with nothing missing (and nothing
+  `XLMRobertaModel.from_pretrained(out_dir)` (`XLMRobertaXLModel` for a pre-LN config, whose
+  config.json says model_type 'xlm-roberta-xl') loads it with nothing missing (and nothing
   unexpected unless the MLM head is there); `XLMRobertaForMaskedLM.from_pretrained(out_dir)`
-  too, reporting the pooler, which it has no place for, as unexpected."""
+  (…XLForMaskedLM) too, reporting the pooler, which it has no place for, as unexpected."""
   from safetensors.numpy import save_file  # pylint: disable=g-import-not-at-top
   tensors = hf_state_dict(config, params)
   os.makedirs(out_dir, exist_ok=True)

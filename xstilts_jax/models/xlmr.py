@@ -1,8 +1,14 @@
-"""The XLM-R encoder in flax.linen, numerically equal to Hugging Face's `XLMRobertaModel`.
+"""The XLM-R encoder in flax.linen, numerically equal to Hugging Face's `XLMRobertaModel`
+(Base, Large) and `XLMRobertaXLModel` (XL, XXL): one class, `config.pre_layer_norm` picks the
+layer-norm placement.
 
-Post-LN transformer: embeddings (word + position + token type 0) → LayerNorm → dropout, then
+Post-LN (XLM-R): embeddings (word + position + token type 0) → LayerNorm → dropout, then
 `num_hidden_layers` × [self-attention → dropout → add & LayerNorm → dense → exact GELU → dense →
-dropout → add & LayerNorm], then HF's pooler (`<s>` → dense → tanh), which jiant's classification
+dropout → add & LayerNorm].
+Pre-LN (XLM-R XL): embeddings → dropout (no LayerNorm), then `num_hidden_layers` ×
+[x + dropout(self-attention(LayerNorm(x))), then x + dense(GELU(dense(LayerNorm(x)))) (HF's
+XL has no dropout on the FFN output)], then a final LayerNorm.
+Both end with HF's pooler (`<s>` → dense → tanh), which jiant's classification
 and multiple-choice heads read (so it is part of the encoder and carries with it). Every parameter
 carries logical axis names so that a rule table in `parallel/` can shard it; `config.scan_layers`
 stacks the layers under one `layers` entry with a leading `layers` axis, `config.remat`
@@ -58,7 +64,8 @@ class Embeddings(nn.Module):
     self.token_type_embeddings = nn.Embed(c.type_vocab_size, c.hidden_size, dtype=c.dtype,
                                           param_dtype=c.param_dtype,
                                           embedding_init=normal_init(c, ('types', 'embed')))
-    self.LayerNorm = layer_norm(c, 'LayerNorm')
+    if not c.pre_layer_norm:  # XLM-R XL has no LayerNorm on the embeddings
+      self.LayerNorm = layer_norm(c, 'LayerNorm')
     self.dropout = nn.Dropout(c.hidden_dropout_prob)
 
   def __call__(self, input_ids, *, deterministic: bool):
@@ -67,7 +74,8 @@ class Embeddings(nn.Module):
     x = x + self.position_embeddings(position_ids(input_ids, c.pad_token_id))
     # XLM-R has a single token type: row 0 is added everywhere.
     x = x + self.token_type_embeddings(jnp.zeros_like(input_ids))
-    x = self.LayerNorm(x)
+    if not c.pre_layer_norm:
+      x = self.LayerNorm(x)
     return self.dropout(x, deterministic=deterministic)
 
   def attend(self, x):
@@ -101,7 +109,9 @@ class SelfAttention(nn.Module):
 
 
 class Layer(nn.Module):
-  """One post-LN transformer layer; `scanned` returns (carry, per-layer output) for nn.scan."""
+  """One transformer layer (post-LN or pre-LN by config); `scanned` returns (carry, per-layer
+  output) for nn.scan. Parameters: attention, attention_norm, intermediate, output and
+  output_norm (post-LN) or mlp_norm (pre-LN, the LayerNorm before the FFN)."""
   config: XLMRConfig
   scanned: bool = False
 
@@ -116,12 +126,18 @@ class Layer(nn.Module):
     def dropout(y):
       return nn.Dropout(c.hidden_dropout_prob)(y, deterministic=deterministic)
 
-    h = SelfAttention(c, name='attention')(x, bias, deterministic)
-    x = layer_norm(c, 'attention_norm')(x + dropout(h))
-    h = dense(c.intermediate_size, ('embed', 'mlp'), 'intermediate')(x)
-    h = nn.gelu(h, approximate=False)
-    h = dense(c.hidden_size, ('mlp', 'embed'), 'output')(h)
-    x = layer_norm(c, 'output_norm')(x + dropout(h))
+    def ffn(y):
+      y = dense(c.intermediate_size, ('embed', 'mlp'), 'intermediate')(y)
+      y = nn.gelu(y, approximate=False)
+      return dense(c.hidden_size, ('mlp', 'embed'), 'output')(y)
+
+    attention = SelfAttention(c, name='attention')
+    if c.pre_layer_norm:
+      x = x + dropout(attention(layer_norm(c, 'attention_norm')(x), bias, deterministic))
+      x = x + ffn(layer_norm(c, 'mlp_norm')(x))
+    else:
+      x = layer_norm(c, 'attention_norm')(x + dropout(attention(x, bias, deterministic)))
+      x = layer_norm(c, 'output_norm')(x + dropout(ffn(x)))
     if self.scanned:
       return x, (x if keep_output else None)
     return x
@@ -143,8 +159,12 @@ class Pooler(nn.Module):
 
 class XLMREncoder(nn.Module):
   """XLM-R without heads. Parameters: `embeddings`, then `layer_0`.. (or `layers` when scanned),
-  then `pooler`. Outputs `last_hidden_state` [B,T,H], `pooler_output` [B,H] and, when asked,
-  `hidden_states` (index 0 = embeddings)."""
+  `final_norm` (pre-LN only), then `pooler`. Outputs `last_hidden_state` [B,T,H],
+  `pooler_output` [B,H] and, when asked, `hidden_states` (L + 1 of them, as HF's).
+
+  hidden_states[0] is the embeddings, [i] the output of layer i. Pre-LN, as HF's
+  XLMRobertaXLModel: [1..L-1] are the residual stream without any LayerNorm, and [L] is
+  last_hidden_state, i.e. with the final LayerNorm applied."""
   config: XLMRConfig
 
   def setup(self):
@@ -165,6 +185,8 @@ class XLMREncoder(nn.Module):
       # setattr, not a list, so the parameter names are layer_0, layer_1, ...
       for i in range(c.num_hidden_layers):
         setattr(self, f'layer_{i}', layer_cls(c))
+    if c.pre_layer_norm:
+      self.final_norm = layer_norm(c, 'final_norm')
     self.pooler = Pooler(c)
 
   def __call__(self, input_ids, attention_mask, *, deterministic: bool = True,
@@ -183,6 +205,10 @@ class XLMREncoder(nn.Module):
       for i in range(c.num_hidden_layers):
         x = getattr(self, f'layer_{i}')(x, bias, deterministic, False)
         hidden.append(x)
+    if c.pre_layer_norm:
+      x = self.final_norm(x)
+      if output_hidden_states:
+        hidden[-1] = x  # HF ties hidden_states[-1] to last_hidden_state
     # Always computed, so init creates the pooler whichever heads a phase has (jit drops it
     # where nothing reads it).
     out = {'last_hidden_state': x, 'pooler_output': self.pooler(x)}
