@@ -120,11 +120,10 @@ def _memory_sampler(path, interval=0.1):
       with open('/proc/self/statm') as statm:
         rss = int(statm.read().split()[1]) * page
       in_use = peak = -1
-      if device is None and 'jax' in sys.modules:
-        from jax._src import xla_bridge  # pylint: disable=g-import-not-at-top
-        if xla_bridge.backends_are_initialized():
-          import jax  # pylint: disable=g-import-not-at-top
-          device = jax.devices()[0]
+      # Never import here (a half-imported jax breaks); backends exist only after jax is.
+      bridge = sys.modules.get('jax._src.xla_bridge')
+      if device is None and getattr(bridge, '_backends', None):
+        device = sys.modules['jax'].devices()[0]
       if device is not None:
         stats = device.memory_stats() or {}
         in_use, peak = stats.get('bytes_in_use', -1), stats.get('peak_bytes_in_use', -1)
@@ -179,6 +178,7 @@ def run_main(flags, log_path, samples_path, timeout=None):
   return {'returncode': proc.returncode, 'wall_s': end - start, 'phases': phases,
           # ru_maxrss of this child alone (KiB on Linux): the exact peak, not a sample.
           'peak_rss_bytes': usage.ru_maxrss * 1024,
+          'cpu_s': usage.ru_utime + usage.ru_stime,
           'peak_device_bytes': int(max((s[3] for s in samples), default=-1))}
 
 
@@ -201,7 +201,11 @@ def measure_shape(shape, out, *, steps=1, timeout=None, keep=False, **sizes):
   """Checkpoint + one run of one shape; returns its numbers (raises if the run failed)."""
   ckpt = os.path.join(out, f'{shape}_checkpoint')
   workdir = os.path.join(out, f'{shape}_run')
-  counts = write_checkpoint(shape, ckpt)
+  # In a subprocess: torch's copy of the model must not stay in this process during the run.
+  out_json = subprocess.run(
+      [sys.executable, os.path.abspath(__file__), '--write_checkpoint', shape, ckpt],
+      check=True, capture_output=True, text=True).stdout
+  counts = json.loads(out_json.strip().splitlines()[-1])
   run = run_main(main_flags(shape, ckpt, workdir, steps=steps, **sizes),
                  os.path.join(out, f'{shape}.log'), os.path.join(out, f'{shape}_memory.txt'),
                  timeout=timeout)
@@ -218,7 +222,7 @@ def measure_shape(shape, out, *, steps=1, timeout=None, keep=False, **sizes):
     shutil.rmtree(ckpt, ignore_errors=True)
     shutil.rmtree(workdir, ignore_errors=True)
   return dict(shape=shape, checkpoint=counts, real_params=REAL_PARAMS[shape], **run,
-              scores=results['scores'])
+              scores=results['scores'], results=results['phases'])
 
 
 def _gib(n):
@@ -244,9 +248,10 @@ def table(measured) -> str:
                    f'{_sec(p.get("first_step_s"))} | {_sec(p.get("step_s"))} | {_gib(mem)} |')
     mem = m['peak_device_bytes'] if device else m['peak_rss_bytes']
     c = m['checkpoint']
-    lines.append(f'| {m["shape"]} | **whole run** | {c["encoder_params"] / 1e6:.1f}M encoder '
-                 f'params (real {m["real_params"] / 1e6:.1f}M with pooler) | {m["wall_s"]:.1f} '
-                 f'| | | **{_gib(mem)}** |')
+    lines.append(f'| {m["shape"]} | **whole run** ({m["cpu_s"]:.0f} CPU s) | '
+                 f'{c["encoder_params"] / 1e6:.1f}M encoder params (real '
+                 f'{m["real_params"] / 1e6:.1f}M with pooler) | {m["wall_s"]:.1f} | | | '
+                 f'**{_gib(mem)}** |')
   return '\n'.join(lines)
 
 
@@ -281,12 +286,15 @@ def main(argv=None):
     measured.append(m)
     with open(os.path.join(args.out, 'results.json'), 'w') as f:
       json.dump(measured, f, indent=2)
-    print(table([m]).split('\n', 2)[-1] if len(measured) > 1 else table([m]), flush=True)
-  print('\n' + table(measured))
+    print(table([m]) + '\n', flush=True)
+  if len(measured) > 1:
+    print(table(measured))
 
 
 if __name__ == '__main__':
   if sys.argv[1:2] == ['--child']:
     child(sys.argv[2:])
+  elif sys.argv[1:2] == ['--write_checkpoint']:
+    print(json.dumps(write_checkpoint(*sys.argv[2:4])))
   else:
     main()
