@@ -47,6 +47,6 @@ def test_real_shape_runs_every_format(shape, tmp_path, capsys):
 
   # Memory: at least parameters + Adam's two moments in fp32 were resident (the full-size
   # model was really built), and the run fits the machine.
-  params = m['checkpoint']['params_with_mlm_head']
+  params = m['checkpoint']['encoder_params']
   assert m['peak_rss_bytes'] > 3 * 4 * params
   assert m['peak_rss_bytes'] < MACHINE_GIB * 2**30 * 0.9
