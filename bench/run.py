@@ -8,7 +8,7 @@ Train step and inference: each round runs ours then the competitor once (alterna
 from other processes hits both alike); the reported time is the median over rounds after one
 warm-up each (compile excluded). `speedup` = competitor time / ours (> 1: we are faster).
 Peak memory: each side is run again alone in a subprocess (build + 2 calls) and its
-`getrusage` max RSS minus the RSS of the same subprocess after imports is reported
+peak RSS (VmHWM) minus the RSS of the same subprocess after imports is reported
 (`peak_rss_delta_mib`), so the two sides do not share one high-water mark.
 
 Writes bench/results/<name>.json per benchmark and the table between the BENCHMARKS.md markers.
@@ -19,7 +19,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -47,7 +46,10 @@ def rss_mib():
 
 
 def max_rss_mib():
-  return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+  # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across fork + exec, so a
+  # subprocess would report its parent's high-water mark.
+  with open('/proc/self/status') as f:
+    return next(int(l.split()[1]) for l in f if l.startswith('VmHWM:')) / 1024  # kB
 
 
 def machine():
