@@ -1,7 +1,7 @@
 """BUCC-style margin mining: our chunked JAX k-NN beside faiss-cpu's exact IndexFlatIP.
 
 Both searches feed the same margin and greedy code (`xstilts_jax.eval.mining`). Each
-method runs in its own subprocess so its peak RSS (`getrusage` max RSS) is its own;
+method runs in its own subprocess so its peak RSS (peak RSS (VmHWM)) is its own;
 the data (random unit vectors with planted translation pairs) is rebuilt from the seed
 in each. Prints one JSON line per method and a comparison of the mined pairs.
 
@@ -14,7 +14,6 @@ faiss is a benchmark-only dependency (`pip install faiss-cpu`), never the packag
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -48,8 +47,10 @@ def faiss_knn_both(x, y, k):
 
 
 def _max_rss_mib():
-  # Linux reports ru_maxrss in KiB.
-  return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+  # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across fork + exec, so a
+  # subprocess would report its parent's high-water mark.
+  with open('/proc/self/status') as f:
+    return next(int(l.split()[1]) for l in f if l.startswith('VmHWM:')) / 1024  # kB
 
 
 def worker(args):
