@@ -27,7 +27,9 @@ _spec.loader.exec_module(real_shapes)
 MACHINE_GIB = 24  # the CI machine's memory
 
 
-@pytest.mark.parametrize('shape', ['base', 'large'])
+# Large (559.9M, 17.5 GiB peak, ~3.6 min here) runs with `python bench/real_shapes.py
+# --shapes large`: with it the suite came to 21 min 50 s of CI's 25 on 2 cores.
+@pytest.mark.parametrize('shape', ['base'])
 def test_real_shape_runs_every_format(shape, tmp_path, capsys):
   m = real_shapes.measure_shape(shape, str(tmp_path), steps=1, timeout=3600,
                                 extra=('--config.model.scan_layers=True',))
