@@ -14,6 +14,9 @@ import signal
 import socket
 import time
 
+# One liveness rule for a run's PID, the workdir lock's (host-local, PID reuse detected).
+from xstilts_jax.train.workdir_lock import pid_alive, process_start  # noqa: F401
+
 GRID_DIR = '_grid'
 _ERROR_LINES = 40
 DONE, RUNNING, FAILED, PENDING = 'done', 'running', 'failed', 'pending'
@@ -57,28 +60,6 @@ def results(root, run_name):
   """The scores dict of a finished run, else None."""
   r = read_json(os.path.join(workdir(root, run_name), 'results.json'))
   return r.get('scores') if isinstance(r, dict) else None
-
-
-def process_start(pid):
-  """The process's start time in clock ticks since boot (Linux), or None: tells a live run
-  from a later process that got the same PID."""
-  try:
-    with open(f'/proc/{pid}/stat') as f:
-      return int(f.read().rsplit(')', 1)[1].split()[19])
-  except (OSError, ValueError, IndexError):
-    return None
-
-
-def pid_alive(pid, started=None):
-  if not isinstance(pid, int) or pid <= 0:
-    return False
-  try:
-    os.kill(pid, 0)
-  except ProcessLookupError:
-    return False
-  except PermissionError:
-    pass   # exists, another user's
-  return started is None or process_start(pid) in (None, started)
 
 
 def error_of(log_file, exit_code):

@@ -23,8 +23,9 @@ class WorkdirBusy(Exception):
   """Another run holds the workdir."""
 
 
-def _process_start(pid: int):
-  """The process's start time in clock ticks since boot (Linux), or None."""
+def process_start(pid: int):
+  """The process's start time in clock ticks since boot (Linux), or None: tells a live
+  process from a later one that got the same PID."""
   try:
     with open(f'/proc/{pid}/stat') as f:
       return int(f.read().rsplit(')', 1)[1].split()[19])
@@ -32,8 +33,8 @@ def _process_start(pid: int):
     return None
 
 
-def _alive(holder: dict) -> bool:
-  pid = holder.get('pid')
+def pid_alive(pid, started=None) -> bool:
+  """Whether `pid` runs on this host (and, with `started`, is the process that started then)."""
   if not isinstance(pid, int) or pid <= 0:
     return False
   try:
@@ -41,9 +42,12 @@ def _alive(holder: dict) -> bool:
   except ProcessLookupError:
     return False
   except PermissionError:
-    return True  # exists, another user's
-  started = holder.get('process_start')
-  return started is None or _process_start(pid) in (None, started)
+    pass  # exists, another user's
+  return started is None or process_start(pid) in (None, started)
+
+
+def _alive(holder: dict) -> bool:
+  return pid_alive(holder.get('pid'), holder.get('process_start'))
 
 
 def _describe(holder: dict) -> str:
@@ -63,7 +67,7 @@ class WorkdirLock:
   def acquire(self):
     os.makedirs(os.path.dirname(self.path), exist_ok=True)
     me = {'host': socket.gethostname(), 'pid': os.getpid(), 'started': time.time(),
-          'process_start': _process_start(os.getpid())}
+          'process_start': process_start(os.getpid())}
     tmp = f'{self.path}.{me["host"]}.{me["pid"]}'
     with open(tmp, 'w') as f:
       json.dump(me, f)
