@@ -97,7 +97,15 @@ def _quiet_background_errors():
     def filter(self, record):
       return not (record.levelno >= std_logging.ERROR and '/orbax/' in record.pathname)
 
+  class _NoAsyncioErrors(std_logging.Filter):
+
+    def filter(self, record):
+      return record.levelno < std_logging.ERROR
+
   logging.get_absl_logger().addFilter(_NoOrbaxErrors())
+  # orbax reads and writes in asyncio tasks; a failed one is also reported by asyncio itself
+  # ('Task exception was never retrieved', with the traceback), on its own logger
+  std_logging.getLogger('asyncio').addFilter(_NoAsyncioErrors())
   sys.unraisablehook = lambda unraisable: None
 
 

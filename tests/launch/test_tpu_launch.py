@@ -216,7 +216,10 @@ def test_worker_run_starts_a_session_that_outlives_its_shell_and_keeps_the_log(t
                                               text=True, timeout=30, check=check)
   assert run('start', 'configs/tiny.py', str(workdir), '--config.seed=2').returncode == 0
   pid = int((home / 'xstilts' / 'run.pid').read_text())
-  assert os.getsid(pid) != os.getsid(0)  # a session of its own: a dropped ssh does not end it
+  deadline = time.time() + 10  # setsid runs in the started child: wait for it
+  while os.getsid(pid) == os.getsid(0) and time.time() < deadline:
+    time.sleep(0.05)
+  assert os.getsid(pid) == pid  # a session of its own: a dropped ssh does not end it
   assert run('state').stdout.strip() == 'running'
   again = run('start', 'configs/tiny.py', str(workdir), check=False)
   assert again.returncode == 1 and 'already running' in again.stderr

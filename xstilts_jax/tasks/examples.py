@@ -77,3 +77,32 @@ class TextExample:
   """Raw text for masked-LM training."""
   guid: str
   text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class QueryCandidateExample:
+  """A training pair for the dual encoder (Mewsli-X, LAReQA): a query and its positive
+  candidate; the other candidates of the batch are the negatives. `candidate_context` is an
+  optional second segment of the candidate (LAReQA: the answer sentence's paragraph)."""
+  guid: str
+  query: str
+  candidate: str
+  candidate_context: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class RankingCorpus:
+  """One language's evaluation problem for the dual encoder: rank all candidates per query.
+
+  Mewsli-X: queries are the language's entity mentions in context, candidates the shared
+  entity set (the same for every language), one gold entity per query. LAReQA: queries are
+  one language's XQuAD-R questions, candidates the answer sentences of all 11 languages, a
+  gold answer in each language. `gold` maps a query id to the ids of its gold candidates.
+  """
+  lang: str
+  query_ids: Sequence[str]
+  queries: Sequence[str]
+  candidate_ids: Sequence[str]
+  candidates: Sequence[str]
+  gold: dict
+  candidate_contexts: Optional[Sequence[str]] = None

@@ -49,3 +49,20 @@ UDPOS_HUB_NAMES = {
     'te': 'Telugu', 'th': 'Thai', 'tl': 'Tagalog', 'tr': 'Turkish', 'ur': 'Urdu',
     'vi': 'Vietnamese', 'yo': 'Yoruba', 'zh': 'Chinese',
 }
+
+# XTREME-R (Ruder et al. 2021): the official scorer's XTREME_R_TASK2LANGS, sorted. No PAWS-X
+# or BUCC; UD-POS, WikiANN (PAN-X), XQuAD and Tatoeba gain languages; XCOPA, Mewsli-X and
+# LAReQA are new. LAReQA's XQuAD-R has XQuAD's 11 languages (the official scorer lists none).
+XTREME_R = {
+    'xnli': XNLI,
+    'xcopa': tuple('et ht id it qu sw ta th tr vi zh'.split()),
+    'udpos': tuple(sorted(UDPOS + ('lt', 'pl', 'uk', 'wo', 'ro'))),
+    'panx': tuple(sorted(PANX + ('qu', 'pl', 'uk', 'az', 'lt', 'pa', 'gu', 'ro'))),
+    'xquad': tuple(sorted(XQUAD + ('ro',))),
+    'mlqa': MLQA,
+    'tydiqa': TYDIQA,
+    'tatoeba': tuple(sorted(TATOEBA + ('az', 'lt', 'pl', 'uk', 'ro'))),
+    'mewslix': tuple('ar de en es fa ja pl ro ta tr uk'.split()),
+    'lareqa': XQUAD,
+}
+XTREME_R_LANGUAGES = tuple(sorted({l for langs in XTREME_R.values() for l in langs}))
