@@ -1,19 +1,33 @@
-"""Scores an XTREME submission: `python -m xstilts_jax.eval.score --predictions DIR --labels DIR`.
+"""Scores an XTREME or XTREME-R submission:
+`python -m xstilts_jax.eval.score --predictions DIR --labels DIR [--benchmark xtreme|xtreme-r]`.
 
 Prints JSON:
-  {"tasks": {task: {"avg": {metric: value} | null, "score": value | null,
+  {"benchmark": "xtreme" | "xtreme-r",
+   "tasks": {task: {"avg": {metric: value} | null, "score": value | null,
                     "langs": {lang: {metric: value}}, "missing_langs": [lang]}},
    "categories": {category: value | null}, "xtreme_score": value | null,
    "xtreme_score_reason": null | str, "missing": ["task" | "task/lang"], "ignored": [path],
    "warnings": [str]}
-Values are percent. A task's "score" is what enters the XTREME score ((EM + F1) / 2 for QA).
+Values are percent. A task's "score" is what enters the benchmark's score ((EM + F1) / 2 for
+QA); "xtreme_score" is the overall score of the benchmark scored (XTREME: the mean over its
+nine tasks; XTREME-R: over its ten, `report/benchmark.py` says how XCOPA and LAReQA count).
+
+XTREME-R (`--benchmark xtreme-r`, the official `--xtreme_version xtreme-r`): its ten tasks
+and language lists (`xtreme_tasks.XTREME_R_TASKS`), categories classification (XNLI, XCOPA),
+structured prediction, question answering, retrieval (Tatoeba, Mewsli-X, LAReQA); Mewsli-X
+and LAReQA give `map@20`. A query without a ranking scores 0, with a warning (the official
+partial credit). Refused besides: an XCOPA label that is not 0 or 1 (a string never equals
+the gold there) or lines whose "idx" disagree, a ranking with a repeated query id or
+candidate or a non-string id, a query id not among the gold queries, a Mewsli-X gold entry
+with other than one entity.
 
 Missing data, where XTREME's evaluate.py simply skips a task without a folder and crashes on
 a missing language file: a task without a predictions folder is listed in "missing" and left
 out of "tasks" (never scored 0); a present task lacking some official languages is scored per
 language, but its average, its category and the XTREME score are null (an average over part
 of the language list is not comparable), and each such language is listed as "task/lang".
-Files outside the nine tasks' official languages (e.g. Mewsli-X) are listed in "ignored".
+Files outside the benchmark's tasks and official languages (e.g. Mewsli-X for XTREME, PAWS-X
+for XTREME-R) are listed in "ignored".
 
 Refused (SubmissionError, one line naming the file and record), where evaluate.py would
 mis-score without a word: a Tatoeba index that is not a plain ASCII decimal or is past the
@@ -34,17 +48,20 @@ import sys
 from xstilts_jax.eval import metrics
 from xstilts_jax.eval import submission
 from xstilts_jax.eval import xtreme_tasks
+from xstilts_jax.report import benchmark as benchmark_lib
 
 
-def score_language(task_name, lang, labels, predictions):
+def score_language(task_name, lang, labels, predictions, benchmark='xtreme'):
   """Metrics (percent) of one language, from what submission.read_pair returns."""
-  task = xtreme_tasks.get_xtreme_task(task_name)
-  if task.kind == 'label':
+  task = xtreme_tasks.get_xtreme_task(task_name, benchmark)
+  if task.kind in ('label', 'choice'):
     return metrics.accuracy(labels, predictions)
   if task.kind == 'tags':
     return metrics.chunk_prf(labels, predictions)
   if task.kind == 'pairs':
     return metrics.bucc_prf(labels, predictions)
+  if task.kind == 'ranking':
+    return metrics.map_at_k(labels, predictions, k=20)
   if task.name == 'mlqa':
     return metrics.mlqa_evaluate(labels, predictions, lang)
   return metrics.squad_evaluate(labels, predictions)
@@ -55,21 +72,26 @@ def _unanswered(labels, predictions):
   return sum(qid not in predictions for qid in ids), len(ids)
 
 
-def score_task(task_name, pred_dir, label_dir, warnings):
-  task = xtreme_tasks.get_xtreme_task(task_name)
+def score_task(task_name, pred_dir, label_dir, warnings, benchmark='xtreme'):
+  task = xtreme_tasks.get_xtreme_task(task_name, benchmark)
   langs, missing = {}, []
   for lang in task.langs:
-    pred_path = submission.submission_path(pred_dir, task.name, lang)
-    label_path = submission.submission_path(label_dir, task.name, lang)
+    pred_path = submission.submission_path(pred_dir, task.name, lang, benchmark)
+    label_path = submission.submission_path(label_dir, task.name, lang, benchmark)
     if not os.path.lexists(pred_path):
       missing.append(lang)
       continue
-    labels, predictions = submission.read_pair(pred_path, label_path, task.name, lang, warnings)
+    labels, predictions = submission.read_pair(pred_path, label_path, task, lang, warnings)
     if task.kind == 'qa':
       n, total = _unanswered(labels, predictions)
       if n:
         warnings.append(f'{pred_path}: {n} of {total} questions unanswered (scored 0)')
-    langs[lang] = score_language(task.name, lang, labels, predictions)
+    if task.kind == 'ranking':
+      n = sum(qid not in predictions for qid in labels)
+      if n:
+        warnings.append(f'{pred_path}: {n} of {len(labels)} queries without a ranking '
+                        '(scored 0, as the official scorer does)')
+    langs[lang] = score_language(task.name, lang, labels, predictions, benchmark)
   avg = score = None
   if not missing:
     avg = {m: sum(langs[l][m] for l in task.langs) / len(task.langs) for m in task.metrics}
@@ -77,12 +99,13 @@ def score_task(task_name, pred_dir, label_dir, warnings):
   return {'avg': avg, 'score': score, 'langs': langs, 'missing_langs': missing}
 
 
-def _ignored(pred_dir):
+def _ignored(pred_dir, benchmark):
   """Prediction files the scorer does not read."""
   out = []
+  table = xtreme_tasks.tasks_of(benchmark)
   for name in sorted(os.listdir(pred_dir)):
     path = os.path.join(pred_dir, name)
-    task = xtreme_tasks.TASKS.get(name)
+    task = table.get(name)
     if task is None:
       out.append(name)
       continue
@@ -93,51 +116,49 @@ def _ignored(pred_dir):
   return out
 
 
-def score_dirs(pred_dir, label_dir):
-  """Scores every XTREME task found in pred_dir against label_dir (see the module doc)."""
+def score_dirs(pred_dir, label_dir, benchmark='xtreme'):
+  """Scores every task of the benchmark found in pred_dir against label_dir (see the module
+  doc)."""
+  table = xtreme_tasks.tasks_of(benchmark)
   for d in (pred_dir, label_dir):
     if not os.path.isdir(d):
       raise submission.SubmissionError(f'{d}: not a directory')
   tasks, missing, warnings = {}, [], []
-  for name in xtreme_tasks.TASKS:
+  for name, task in table.items():
     for d in (pred_dir, label_dir):
       path = os.path.join(d, name)
       if os.path.lexists(path) and not os.path.isdir(path):
         raise submission.SubmissionError(
-            f'{path}: a file; expected a folder of test-<lang>.{xtreme_tasks.TASKS[name].suffix} '
-            'files')
+            f'{path}: a file; expected a folder of test-<lang>.{task.suffix} files')
     if not os.path.isdir(os.path.join(pred_dir, name)):
       missing.append(name)
       continue
     if not os.path.isdir(os.path.join(label_dir, name)):
       raise submission.SubmissionError(
           f'{os.path.join(label_dir, name)}: no labels for task {name} with predictions')
-    tasks[name] = score_task(name, pred_dir, label_dir, warnings)
+    tasks[name] = score_task(name, pred_dir, label_dir, warnings, benchmark)
     missing.extend(f'{name}/{l}' for l in tasks[name]['missing_langs'])
-  categories = {}
-  for category in xtreme_tasks.CATEGORIES:
-    members = [t for t in xtreme_tasks.TASKS.values() if t.category == category]
-    values = [tasks[t.name]['score'] if t.name in tasks else None for t in members]
-    categories[category] = None if None in values else sum(values) / len(values)
-  values = [tasks[t]['score'] if t in tasks else None for t in xtreme_tasks.TASKS]
-  if None in values:
-    xtreme_score = None
-    reason = 'not all nine tasks are complete; missing: ' + ', '.join(missing)
-  else:
-    xtreme_score, reason = sum(values) / len(values), None
-  return {'tasks': tasks, 'categories': categories, 'xtreme_score': xtreme_score,
-          'xtreme_score_reason': reason, 'missing': missing, 'ignored': _ignored(pred_dir),
-          'warnings': warnings}
+  overall = benchmark_lib.benchmark_score(
+      {name: t['score'] for name, t in tasks.items()}, benchmark)
+  reason = None
+  if overall['score'] is None:
+    count = {9: 'nine', 10: 'ten'}.get(len(table), str(len(table)))
+    reason = f'not all {count} tasks are complete; missing: ' + ', '.join(missing)
+  return {'benchmark': benchmark, 'tasks': tasks, 'categories': overall['categories'],
+          'xtreme_score': overall['score'], 'xtreme_score_reason': reason, 'missing': missing,
+          'ignored': _ignored(pred_dir, benchmark), 'warnings': warnings}
 
 
 def main(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
   parser.add_argument('--predictions', required=True, help='folder of <task>/test-<lang>.*')
   parser.add_argument('--labels', required=True, help='folder of gold files, same layout')
+  parser.add_argument('--benchmark', default='xtreme', choices=sorted(xtreme_tasks.BENCHMARKS),
+                      help="the tasks, languages and score of XTREME (default) or XTREME-R")
   parser.add_argument('--output', help='also write the JSON to this file')
   args = parser.parse_args(argv)
   try:
-    scores = score_dirs(args.predictions, args.labels)
+    scores = score_dirs(args.predictions, args.labels, args.benchmark)
   except submission.SubmissionError as e:
     print(f'error: {e}', file=sys.stderr)
     return 1

@@ -1,4 +1,5 @@
-"""XTREME submission files: `<task>/test-<lang>.{tsv,json}`, written and read with validation.
+"""XTREME and XTREME-R submission files: `<task>/test-<lang>.{tsv,json,jsonl}`, written and
+read with validation.
 
 Formats (as google-research/xtreme `mock_test_data` and `evaluate.py`):
   xnli, pawsx, tatoeba  tsv, one label per line (XNLI names, PAWS-X 0/1, Tatoeba the index of
@@ -6,6 +7,15 @@ Formats (as google-research/xtreme `mock_test_data` and `evaluate.py`):
   udpos, panx           tsv, one tag per line, a blank line between sentences
   bucc2018              tsv, one `<source id>\t<target id>` pair per line (a set; any count)
   xquad, mlqa, tydiqa   json; predictions: {question id: answer text}; labels: SQuAD v1.1 JSON
+XTREME-R only (`benchmark='xtreme-r'`; it has no pawsx or bucc2018):
+  xcopa                 jsonl, one JSON object per line whose "label" is the index (0 or 1) of
+                        the chosen alternative (the official `read_xcopa`; the gold file may be
+                        XCOPA's own test jsonl). We write {"label": i}.
+  mewslix, lareqa       json; predictions: {query id: [candidate ids, best first]} (scored to
+                        rank 20); labels: {query id: [gold candidate ids]}: one entity for
+                        Mewsli-X (as its official files), for LAReQA the question's answer
+                        sentence in each XQuAD-R language (11). The official scorer reads
+                        Mewsli-X this way and has no LAReQA layout; ours is the same.
 Every error names the file and, where it has one, the line.
 """
 
@@ -22,8 +32,8 @@ class SubmissionError(ValueError):
   """A malformed or mismatched submission file."""
 
 
-def submission_path(root, task_name, lang):
-  task = xtreme_tasks.get_xtreme_task(task_name)
+def submission_path(root, task_name, lang, benchmark='xtreme'):
+  task = xtreme_tasks.get_xtreme_task(task_name, benchmark)
   return os.path.join(root, task.name, f'test-{lang}.{task.suffix}')
 
 
@@ -45,8 +55,30 @@ def _label_text(task, value, i):
   return value
 
 
+def _choice(task, value, i):
+  if isinstance(value, bool) or value not in task.labels:
+    raise SubmissionError(f'{task.name} prediction {i}: expected the index of an alternative '
+                          f'{list(task.labels)}, got {value!r}')
+  return json.dumps({'label': int(value)})
+
+
+def _ranking_json(task, ranked, what):
+  ok = isinstance(ranked, dict) and all(
+      isinstance(k, str) and isinstance(v, (list, tuple)) and v
+      and all(isinstance(c, str) and c for c in v) for k, v in ranked.items())
+  if not ok:
+    raise SubmissionError(f'{task.name}: {what} must be a dict of str query id -> non-empty '
+                          'list of str candidate ids')
+  for qid, candidates in ranked.items():
+    if len(set(candidates)) != len(candidates):
+      raise SubmissionError(f'{task.name}: {what} for query {qid!r} repeat a candidate id')
+  return json.dumps({k: list(v) for k, v in ranked.items()}, ensure_ascii=False, indent=1) + '\n'
+
+
 def _lines(task, predictions):
-  """The text lines of a tsv submission file."""
+  """The text lines of a tsv or jsonl submission file."""
+  if task.kind == 'choice':
+    return [_choice(task, v, i) for i, v in enumerate(predictions)]
   if task.kind == 'label':
     return [_label_text(task, v, i) for i, v in enumerate(predictions)]
   if task.kind == 'tags':
@@ -72,39 +104,49 @@ def _lines(task, predictions):
   return lines
 
 
-def write_predictions(out_dir, task, lang, predictions):
-  """Writes one language's test predictions in XTREME's layout; returns the file path.
+def write_predictions(out_dir, task, lang, predictions, benchmark='xtreme'):
+  """Writes one language's test predictions in the benchmark's layout; returns the file path.
 
   predictions: xnli/pawsx a list of label names or label indices; tatoeba a list of ints;
   udpos/panx a list of sentences (lists of tags); bucc2018 a list of (source id, target id);
-  xquad/mlqa/tydiqa a dict question id -> answer text.
+  xquad/mlqa/tydiqa a dict question id -> answer text; xcopa a list of 0/1; mewslix/lareqa
+  a dict query id -> [candidate ids, best first].
   """
-  spec = xtreme_tasks.get_xtreme_task(task)
+  spec = xtreme_tasks.get_xtreme_task(task, benchmark)
   if not re.fullmatch(r'[A-Za-z0-9_-]+', lang):
     raise SubmissionError(f'bad language code {lang!r}')
-  if spec.kind == 'qa':
+  if spec.kind == 'ranking':
+    text = _ranking_json(spec, predictions, 'predictions')
+  elif spec.kind == 'qa':
     if not isinstance(predictions, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in predictions.items()):
       raise SubmissionError(f'{task}: predictions must be a dict of str id -> str answer')
     text = json.dumps(predictions, ensure_ascii=False, indent=2) + '\n'
   else:
     text = ''.join(line + '\n' for line in _lines(spec, predictions))
-  return _write_text(submission_path(out_dir, task, lang), text)
+  return _write_text(submission_path(out_dir, task, lang, benchmark), text)
 
 
-def write_labels(out_dir, task, lang, labels):
+def write_labels(out_dir, task, lang, labels, benchmark='xtreme'):
   """Writes one language's gold labels in the same layout; returns the file path.
 
   labels: as `write_predictions`, except QA tasks: the SQuAD v1.1 `data` list (articles with
-  paragraphs and questions with all their gold answers), the official labels format.
+  paragraphs and questions with all their gold answers), the official labels format; and
+  mewslix/lareqa: {query id: [gold candidate ids]} (exactly one for Mewsli-X).
   """
-  spec = xtreme_tasks.get_xtreme_task(task)
+  spec = xtreme_tasks.get_xtreme_task(task, benchmark)
+  if spec.kind == 'ranking':
+    if spec.name == 'mewslix' and isinstance(labels, dict) and any(
+        isinstance(v, (list, tuple)) and len(v) != 1 for v in labels.values()):
+      raise SubmissionError('mewslix: labels must list exactly one gold entity per query')
+    text = _ranking_json(spec, labels, 'labels')
+    return _write_text(submission_path(out_dir, task, lang, benchmark), text)
   if spec.kind != 'qa':
-    return write_predictions(out_dir, task, lang, labels)
+    return write_predictions(out_dir, task, lang, labels, benchmark)
   if not isinstance(labels, list):
     raise SubmissionError(f'{task}: QA labels must be the SQuAD `data` list of articles')
   text = json.dumps({'version': '1.1', 'data': labels}, ensure_ascii=False) + '\n'
-  return _write_text(submission_path(out_dir, task, lang), text)
+  return _write_text(submission_path(out_dir, task, lang, benchmark), text)
 
 
 def _write_text(path, text):
@@ -153,10 +195,17 @@ def _check_value(path, lineno, value, task, lang=None):
                           f'expected one of {list(task.labels)}')
 
 
+def _spec(task):
+  """An XtremeTask, or a task name looked up in XTREME's table."""
+  if isinstance(task, xtreme_tasks.XtremeTask):
+    return task
+  return xtreme_tasks.get_xtreme_task(task)
+
+
 def read_labels_file(path, task, lang=None):
   """One label per line -> [(line number, label)]; each line stripped as XTREME does.
   Tatoeba indices must be below the language's English side size when `lang` is given."""
-  task = xtreme_tasks.get_xtreme_task(task)
+  task = _spec(task)
   out = []
   for lineno, line in enumerate(_read_lines(path), 1):
     value = line.strip()
@@ -170,7 +219,7 @@ def read_labels_file(path, task, lang=None):
 def read_tags_file(path, task):
   """Sentences of tags -> [(first line number, [tags])], split exactly as XTREME's read_tag
   (every blank line closes a sentence, so two blank lines in a row make an empty one)."""
-  task = xtreme_tasks.get_xtreme_task(task)
+  task = _spec(task)
   sentences, tags, start = [], [], 1
   lines = _read_lines(path)
   for lineno, line in enumerate(lines, 1):
@@ -245,6 +294,18 @@ class _Pairs(list):
   """A JSON object as its (key, value) pairs, repeats included (json.loads keeps the last)."""
 
 
+def _refuse_repeated_keys(path, text, pairs, what):
+  seen = set()
+  for key, _ in pairs:
+    if key in seen:
+      lines = _key_lines(text, key)
+      where = f'{path}:{lines[1]}' if len(lines) > 1 else path
+      first = f'line {lines[0]}' if lines else 'an earlier key'
+      raise SubmissionError(f'{where}: {what} {key!r} repeats {first}; expected each id '
+                            'once (the official scorer would keep the last)')
+    seen.add(key)
+
+
 def read_qa_predictions(path, with_text=False):
   """{question id: answer text}; a repeated id is an error (json keeps the last silently).
   with_text: (predictions, the file's text) to name lines in later errors."""
@@ -252,21 +313,82 @@ def read_qa_predictions(path, with_text=False):
   if not isinstance(data, _Pairs):
     raise SubmissionError(f'{path}: expected a JSON object {{question id: answer}}, '
                           f'got {type(data).__name__}')
-  seen = {}
-  for qid, _ in data:
-    if qid in seen:
-      lines = _key_lines(text, qid)
-      where = f'{path}:{lines[1]}' if len(lines) > 1 else path
-      first = f'line {lines[0]}' if lines else 'an earlier key'
-      raise SubmissionError(f'{where}: question id {qid!r} repeats {first}; expected each id '
-                            'once (the official scorer would keep the last)')
-    seen[qid] = True
+  _refuse_repeated_keys(path, text, data, 'question id')
   data = dict(data)
   for qid, answer in data.items():
     if not isinstance(answer, str):
       kind = 'object' if isinstance(answer, _Pairs) else type(answer).__name__
       raise SubmissionError(f'{_at(path, text, qid)}: answer for question {qid!r} is '
                             f'{kind}, expected a string')
+  return (data, text) if with_text else data
+
+
+def read_choice_file(path, task):
+  """XCOPA jsonl -> [(line number, record)]; each record a JSON object whose "label" is the
+  index of an alternative (0 or 1; a string or a bool would silently never match in the
+  official scorer's comparison). A blank line is an error, as in the official `read_xcopa`."""
+  task = _spec(task)
+  out = []
+  for lineno, line in enumerate(_read_lines(path, 'one JSON object per line'), 1):
+    if not line.strip():
+      raise SubmissionError(f'{path}:{lineno}: empty line; expected a JSON object with a '
+                            '"label"')
+    try:
+      record = json.loads(line)
+    except json.JSONDecodeError as e:
+      raise SubmissionError(f'{path}:{lineno}: bad JSON ({e.msg}, column {e.colno})') from None
+    if not isinstance(record, dict) or 'label' not in record:
+      raise SubmissionError(f'{path}:{lineno}: expected a JSON object with a "label", got '
+                            f'{line.strip()[:80]!r}')
+    label = record['label']
+    if isinstance(label, bool) or label not in task.labels:
+      raise SubmissionError(f'{path}:{lineno}: label {label!r}; expected the index of an '
+                            f'alternative, one of {list(task.labels)}')
+    out.append((lineno, record))
+  return out
+
+
+def _ids_ok(value):
+  return (type(value) is list and  # not _Pairs: a JSON object is no ranking
+          all(isinstance(c, str) and c and c == c.strip() for c in value))
+
+
+def read_ranking_file(path, task, gold=False, with_text=False):
+  """Mewsli-X / LAReQA JSON {query id: [candidate ids]} -> dict (best first in predictions;
+  the gold ids in labels, exactly one for Mewsli-X). Refused: a repeated query id (json keeps
+  the last), a value that is not a list of non-empty id strings without surrounding
+  whitespace, a candidate listed twice for one query, a gold file with no query or a query
+  with no gold id. with_text: (data, the file's text) to name lines in later errors."""
+  task = _spec(task)
+  data, text = _load_json(path, object_pairs_hook=_Pairs)
+  if not isinstance(data, _Pairs):
+    raise SubmissionError(f'{path}: expected a JSON object {{query id: [candidate ids]}}, got '
+                          f'{type(data).__name__}')
+  _refuse_repeated_keys(path, text, data, 'query id')
+  data = dict(data)
+  for qid, ids in data.items():
+    where = _at(path, text, qid)
+    if not _ids_ok(ids):
+      kind = 'object' if isinstance(ids, _Pairs) else type(ids).__name__
+      raise SubmissionError(f'{where}: query {qid!r} has a {kind}; expected a list of candidate '
+                            'id strings (non-empty, no surrounding whitespace)')
+    seen, repeated = set(), None
+    for c in ids:
+      if c in seen:
+        repeated = c
+        break
+      seen.add(c)
+    if repeated is not None:
+      raise SubmissionError(f'{where}: candidate {repeated!r} is listed twice for query {qid!r}; '
+                            'expected each candidate once')
+    if gold and not ids:
+      raise SubmissionError(f'{where}: query {qid!r} has no gold id')
+    if gold and task.name == 'mewslix' and len(ids) != 1:
+      raise SubmissionError(f'{where}: query {qid!r} has {len(ids)} gold entities; expected '
+                            'one (Mewsli-X; the official scorer would use the first only)')
+  if gold and not data:
+    raise SubmissionError(f'{path}: no queries; expected {{query id: [gold ids]}} (nothing to '
+                          'score)')
   return (data, text) if with_text else data
 
 
@@ -311,8 +433,9 @@ def _count_mismatch(pred_path, label_path, n_pred, n_label, unit, line_of):
 def read_pair(pred_path, label_path, task, lang=None, warnings=None):
   """Reads and cross-checks one language's predictions and labels -> (labels, predictions)
   in the form the task's metric takes. `lang` bounds Tatoeba indices; what is tolerated
-  (repeated BUCC pairs) is described in messages appended to `warnings`."""
-  spec = xtreme_tasks.get_xtreme_task(task)
+  (repeated BUCC pairs) is described in messages appended to `warnings`. `task`: a name of
+  XTREME's table or an XtremeTask (`xtreme_tasks.get_xtreme_task(name, 'xtreme-r')`)."""
+  spec = _spec(task)
   for path in (pred_path, label_path):
     if os.path.isdir(path):
       raise SubmissionError(f'{path}: a folder; expected a file')
@@ -332,6 +455,31 @@ def read_pair(pred_path, label_path, task, lang=None, warnings=None):
                             f'{more} is not a question of {label_path}; expected ids of its '
                             f'{len(gold)} questions')
     return labels, predictions
+  if spec.kind == 'ranking':
+    labels = read_ranking_file(label_path, spec, gold=True)
+    predictions, text = read_ranking_file(pred_path, spec, with_text=True)
+    unknown = [qid for qid in predictions if qid not in labels]
+    if unknown:
+      more = f' (and {len(unknown) - 1} more)' if len(unknown) > 1 else ''
+      raise SubmissionError(f'{_at(pred_path, text, unknown[0])}: query id {unknown[0]!r}{more} '
+                            f'is not a query of {label_path}; expected ids of its '
+                            f'{len(labels)} queries')
+    return labels, predictions
+  if spec.kind == 'choice':
+    gold = read_choice_file(label_path, spec)
+    pred = read_choice_file(pred_path, spec)
+    if not gold:
+      raise SubmissionError(f'{label_path}: empty; expected one JSON object with a "label" per '
+                            'line (nothing to score)')
+    if len(gold) != len(pred):
+      longer = pred if len(pred) > len(gold) else gold
+      _count_mismatch(pred_path, label_path, len(pred), len(gold), 'lines',
+                      lambda i: longer[i][0])
+    for (line, p), (_, g) in zip(pred, gold):
+      if 'idx' in p and 'idx' in g and p['idx'] != g['idx']:
+        raise SubmissionError(f'{pred_path}:{line}: example idx {p["idx"]!r} but line {line} of '
+                              f'{label_path} is idx {g["idx"]!r}; expected the same order')
+    return [g['label'] for _, g in gold], [p['label'] for _, p in pred]
   if spec.kind == 'pairs':
     return ([p for _, p in read_pairs_file(label_path, warnings)],
             [p for _, p in read_pairs_file(pred_path, warnings, gold=False)])
