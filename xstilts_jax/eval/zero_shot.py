@@ -1,7 +1,8 @@
 """Zero-shot evaluation: one model, every language of a task, XTREME's submission layout.
 
 `run_task` (classification, tagging, QA): test examples of each language through the model,
-predictions written as `<pred_dir>/<task>/test-<lang>.{tsv,json}`, gold labels the same way
+predictions written as `<pred_dir>/<task>/test-<lang>.{tsv,json,jsonl}` (XTREME-R's layout
+with `benchmark='xtreme-r'`: XCOPA jsonl, rankings json), gold labels the same way
 under `<label_dir>` (when the data has them), metrics per language as the official scorer
 computes them. `run_retrieval` (BUCC, Tatoeba): mean-pooled vectors of one hidden layer of
 the encoder, no training. The model enters as functions, so eval/ never imports train/.
@@ -31,12 +32,13 @@ def eval_languages(task, languages):
   return wanted or list(task.languages)
 
 
-def _write(root, task, lang, values, *, labels=False):
-  """One process writes (every process holds the same predictions); returns the path."""
+def _write(root, task, lang, values, *, labels=False, benchmark='xtreme'):
+  """One process writes (every process holds the same predictions); returns the path.
+  `benchmark` ('xtreme' or 'xtreme-r', the run's `config.benchmark`) picks the layout."""
   if jax.process_index() == 0:
     write = submission.write_labels if labels else submission.write_predictions
-    write(root, task.name, lang, values)
-  return submission.submission_path(root, task.name, lang)
+    write(root, task.name, lang, values, benchmark)
+  return submission.submission_path(root, task.name, lang, benchmark)
 
 
 def _resume(done, lang, results):
@@ -63,7 +65,8 @@ def _label_names(task, values):
 
 def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
              batch_size, load_kwargs=None, languages=(), max_examples=0, sharding=None,
-             qa_options=None, skip_missing=False, log=print, done=None, on_language=None):
+             qa_options=None, skip_missing=False, log=print, done=None, on_language=None,
+             benchmark='xtreme'):
   """{lang: metrics} of a trained model on the test split of every language of `task`.
 
   skip_missing: a language without test data is logged and skipped (the shipped fixtures
@@ -92,15 +95,15 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
     preds = predict.to_predictions(task, examples, features, outputs, tokenizer=tokenizer,
                                    **post)
     preds = _label_names(task, preds)
-    files = [_write(pred_dir, task, lang, preds)]
+    files = [_write(pred_dir, task, lang, preds, benchmark=benchmark)]
     gold = predict.gold(task, examples)
     if gold is None:
       log(f'  {task.name} {lang}: {len(examples)} predictions written (no gold labels)')
       _finish(on_language, lang, None, files)
       continue
     gold = _label_names(task, gold)
-    files.append(_write(label_dir, task, lang, gold, labels=True))
-    results[lang] = score.score_language(task.name, lang, gold, preds)
+    files.append(_write(label_dir, task, lang, gold, labels=True, benchmark=benchmark))
+    results[lang] = score.score_language(task.name, lang, gold, preds, benchmark)
     log(f'  {task.name} {lang}: {_fmt(results[lang])} ({len(examples)} examples, '
         f'{time.time() - start:.1f}s)')
     _finish(on_language, lang, results[lang], files)
@@ -129,7 +132,7 @@ def _vectors(encode_fn, params, tokenizer, task, sentences, max_seq_length, batc
 
 def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
                   batch_size, load_kwargs=None, languages=(), bucc_k=4, skip_missing=False,
-                  log=print, done=None, on_language=None):
+                  log=print, done=None, on_language=None, benchmark='xtreme'):
   """{lang: metrics} of BUCC or Tatoeba from sentence vectors `encode_fn(params, ids, mask)`.
 
   `done` and `on_language`: resuming per language, as `run_task`."""
@@ -153,9 +156,9 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
         continue
       result = mining.evaluate_bucc(sides['dev'], sides['test'], k=bucc_k)
       gold = [tuple(p) for p in sides['test'][0].gold]
-      files = [_write(pred_dir, task, lang, result['pairs']),
-               _write(label_dir, task, lang, gold, labels=True)]
-      metrics = score.score_language(task.name, lang, gold, result['pairs'])
+      files = [_write(pred_dir, task, lang, result['pairs'], benchmark=benchmark),
+               _write(label_dir, task, lang, gold, labels=True, benchmark=benchmark)]
+      metrics = score.score_language(task.name, lang, gold, result['pairs'], benchmark)
       metrics.update(threshold=float(result['threshold']), dev_f1=float(result['dev_f1']))
     elif task.name == 'tatoeba':
       corpora = _load(task, 'test', lang, load_kwargs, skip_missing, log)
@@ -175,10 +178,10 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
                          'sentences have no aligned source sentence; expected a 1:1 alignment')
       preds = [int(p) for p in np.asarray(found)]
       gold = [int(g) for g in gold]
-      files = [_write(pred_dir, task, lang, preds),
-               _write(label_dir, task, lang, gold, labels=True)]
+      files = [_write(pred_dir, task, lang, preds, benchmark=benchmark),
+               _write(label_dir, task, lang, gold, labels=True, benchmark=benchmark)]
       metrics = score.score_language(task.name, lang, [str(g) for g in gold],
-                                     [str(p) for p in preds])
+                                     [str(p) for p in preds], benchmark)
     else:
       raise ValueError(f'{task.name}: not a retrieval task this runner knows (bucc2018, tatoeba)')
     results[lang] = metrics

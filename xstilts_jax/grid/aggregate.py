@@ -5,15 +5,17 @@ that finished), its improvement over the baseline (difference of the means), the
 intermediate cell per target, and the XTREME score of that best-per-target selection (the
 mean over the nine tasks of the best cell's mean; null with the reason when a task is missing
 or lacks a baseline-free cell, and then the mean over the targets present is given beside it,
-labelled as such). XTREME-R is not computed: the scorer knows the nine XTREME tasks only.
+labelled as such). Runs of an XTREME-R grid (scores with `benchmark` 'xtreme-r') give the
+XTREME-R score of the selection instead (its ten tasks), by the same function as the scorer's
+(`report.benchmark.benchmark_score`).
 """
 
 import csv
 import math
 import os
 
-from xstilts_jax.eval import xtreme_tasks
 from xstilts_jax.grid import state as state_lib
+from xstilts_jax.report import benchmark as benchmark_lib
 from xstilts_jax.report import compare
 from xstilts_jax.report import tables
 
@@ -38,9 +40,19 @@ def collect(root, runs):
   return out
 
 
+def benchmark_of(per_cell):
+  """'xtreme' or 'xtreme-r': the benchmark the runs were scored on (one for all)."""
+  found = {s.get('benchmark', 'xtreme') for seeds in per_cell.values() for s in seeds.values()}
+  if len(found) > 1:
+    raise ValueError(f'runs scored on different benchmarks ({sorted(found)}); aggregate '
+                     'each separately')
+  return found.pop() if found else 'xtreme'
+
+
 def aggregate(per_cell, baseline):
   """The tables as data (see the module doc)."""
-  targets = [t for t in xtreme_tasks.TASKS
+  benchmark = benchmark_of(per_cell)
+  targets = [t for t in benchmark_lib.tasks(benchmark)
              if any(t in s['tasks'] for seeds in per_cell.values() for s in seeds.values())]
   table = {}
   for cell, seeds in per_cell.items():
@@ -63,11 +75,12 @@ def aggregate(per_cell, baseline):
     if scored:
       cell = max(scored, key=lambda c: table[c][t]['mean'])   # a tie: the first in grid order
       best[t] = dict(cell=cell, mean=table[cell][t]['mean'], delta=table[cell][t]['delta'])
-  missing = [t for t in xtreme_tasks.TASKS if t not in best]
+  overall = benchmark_lib.benchmark_score({t: b['mean'] for t, b in best.items()}, benchmark)
+  missing = overall['missing']
   present = [best[t]['mean'] for t in best]
   base_present = [base.get(t, {}).get('mean') for t in best]
   selection = dict(
-      xtreme_score=None if missing else sum(present) / len(present),
+      benchmark=benchmark, xtreme_score=overall['score'],
       reason=('missing: ' + ', '.join(missing)) if missing else None,
       mean_over_present=mean_std(present)[0],
       # The baseline over the same targets (null unless it has them all).
@@ -105,7 +118,8 @@ def markdown(agg, title):
     d = '–' if b['delta'] is None else f'{b["delta"]:+.2f}'
     lines.append(f'| {x} | {b["cell"]} | {_fmt(b["mean"])} | {d} |')
   s = agg['selection']
-  lines += ['', f'**XTREME score of the best-per-target selection: {_fmt(s["xtreme_score"])}**'
+  name = benchmark_lib.NAMES[s.get('benchmark', 'xtreme')]
+  lines += ['', f'**{name} score of the best-per-target selection: {_fmt(s["xtreme_score"])}**'
             + (f' ({s["reason"]})' if s['reason'] else ''),
             '', f'Mean over the {len(s["targets"])} targets present: '
             f'{_fmt(s["mean_over_present"])} (baseline: '

@@ -1,7 +1,8 @@
 """Per-task summaries of a scores dict (the shape `xstilts_jax.eval.score` prints).
 
 The per-language number of a task is the one its XTREME score averages: (EM + F1) / 2 for QA,
-else accuracy, else F1. It is read from the metric names so this layer imports nothing of ours.
+else accuracy, else map@20 (XTREME-R's retrieval), else F1. It is read from the metric names
+so this layer imports nothing of ours.
 """
 
 import math
@@ -12,6 +13,8 @@ def language_value(lang_metrics):
     return (lang_metrics['exact_match'] + lang_metrics['f1']) / 2
   if 'accuracy' in lang_metrics:
     return lang_metrics['accuracy']
+  if 'map@20' in lang_metrics:  # Mewsli-X, LAReQA (XTREME-R)
+    return lang_metrics['map@20']
   return lang_metrics['f1']
 
 

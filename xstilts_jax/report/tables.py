@@ -3,6 +3,7 @@
 import csv
 import json
 
+from xstilts_jax.report import benchmark as benchmark_lib
 from xstilts_jax.report import summary as summary_lib
 
 
@@ -11,13 +12,17 @@ def _fmt(value):
 
 
 def markdown_report(scores, title='XTREME results'):
-  """The XTREME score and categories, a summary row per task, then per-language tables."""
+  """The benchmark's score (XTREME or XTREME-R, as `scores['benchmark']` says) and its
+  categories with their tasks, a summary row per task, then per-language tables."""
+  benchmark = scores.get('benchmark', 'xtreme')
   lines = [f'# {title}', '']
-  lines.append(f'**XTREME score: {_fmt(scores.get("xtreme_score"))}**')
+  lines.append(f'**{benchmark_lib.NAMES[benchmark]} score: {_fmt(scores.get("xtreme_score"))}**')
   if scores.get('xtreme_score_reason'):
     lines.append(f' ({scores["xtreme_score_reason"]})')
-  lines += ['', '| category | score |', '|---|---|']
-  lines += [f'| {c} | {_fmt(v)} |' for c, v in scores.get('categories', {}).items()]
+  members = benchmark_lib.BENCHMARKS[benchmark]
+  lines += ['', '| category | tasks | score |', '|---|---|---|']
+  lines += [f'| {c} | {", ".join(members.get(c, ()))} | {_fmt(v)} |'
+            for c, v in scores.get('categories', {}).items()]
   if scores.get('missing'):
     lines += ['', 'Missing: ' + ', '.join(scores['missing'])]
   lines += ['', '## Tasks', '',
@@ -69,6 +74,7 @@ def write_summary_csv(scores, path):
       w.writerow([task] + ['' if s[c] is None else s[c] for c in cols])
     for c, v in scores.get('categories', {}).items():
       w.writerow([c, '' if v is None else v] + [''] * (len(cols) - 1))
+    # The overall row keeps its name for both benchmarks; scores.json says which one.
     v = scores.get('xtreme_score')
     w.writerow(['xtreme_score', '' if v is None else v] + [''] * (len(cols) - 1))
   return path

@@ -8,7 +8,8 @@ results.json; see train/loop.py):
                              and zero_shot.progress.json (languages finished so far)
   retrieval/results.json     BUCC and Tatoeba from the phase-2 encoder (no training), and
                              progress.json (languages finished so far)
-  predictions/<task>/test-<lang>.{tsv,json}   XTREME's submission layout
+  predictions/<task>/test-<lang>.{tsv,json}   XTREME's submission layout (XTREME-R's when
+                                              config.benchmark is 'xtreme-r': + jsonl/json)
   labels/<task>/test-<lang>.{tsv,json}        gold files in the same layout (when known)
   report/                    scores.md, scores.csv, summary.csv, scores.json, plots/
   results.json               the scores (as eval.score prints them) and the phases' results
@@ -38,6 +39,7 @@ from xstilts_jax.eval import zero_shot
 from xstilts_jax.models import XLMREncoder, load_pretrained, preset
 from xstilts_jax.parallel import mesh as mesh_lib
 from xstilts_jax.parallel import rules as rules_lib
+from xstilts_jax.report import benchmark as benchmark_lib
 from xstilts_jax.report import tables
 from xstilts_jax.report import write as report_write
 from xstilts_jax.train import json_files
@@ -112,6 +114,7 @@ def run(config, workdir):
   t0 = time.time()
   workdir = os.path.abspath(workdir)
   pred_dir, label_dir = os.path.join(workdir, 'predictions'), os.path.join(workdir, 'labels')
+  benchmark = config.get('benchmark', 'xtreme')  # the submission layout, scorer and report
   # Everything the run will need, checked before anything is loaded (PreflightError lists it).
   run_plan = preflight.check(config, workdir, log=_log)
   if config.dry_run:
@@ -192,7 +195,7 @@ def run(config, workdir):
         languages=languages, max_examples=config.eval.max_examples,
         sharding=trainer.batch_sharding, qa_options=qa_options,
         skip_missing=config.eval.skip_missing_languages, log=_log, done=done.done,
-        on_language=done.on_language)
+        on_language=done.on_language, benchmark=benchmark)
     _write_json(done_path, per_lang)
     phases[f'target_{task.name}'] = dict(results, zero_shot=per_lang)
     del params, trainer
@@ -213,9 +216,9 @@ def run(config, workdir):
     _log(f'no target tasks (config.targets is empty); {time.time() - t0:.0f}s')
     return None
   # Scores of everything in predictions/ (as `python -m xstilts_jax.eval.score` prints them).
-  scores = score.score_dirs(pred_dir, label_dir)
-  title = (f'XTREME, intermediate: {config.intermediate.tasks or "none"} '
-           f'(seed {config.seed})')
+  scores = score.score_dirs(pred_dir, label_dir, benchmark)
+  title = (f'{benchmark_lib.NAMES[benchmark]}, intermediate: '
+           f'{config.intermediate.tasks or "none"} (seed {config.seed})')
   preemption.test_point('report')  # test hook: a signal while the report is written
   if jax.process_index() == 0:
     report_write.write_report(scores, os.path.join(workdir, 'report'), title)
@@ -253,5 +256,6 @@ def run_retrieval(tasks, encoder, model_config, tokenizer, config, mesh, pred_di
         max_seq_length=r.max_seq_length, batch_size=r.batch_size,
         load_kwargs=loop.load_kwargs(config), languages=languages, bucc_k=r.bucc_k,
         skip_missing=config.eval.skip_missing_languages, log=_log, done=done,
-        on_language=lambda lang, entry, t=task.name: progress.on_language(f'{t}/{lang}', entry))
+        on_language=lambda lang, entry, t=task.name: progress.on_language(f'{t}/{lang}', entry),
+        benchmark=config.get('benchmark', 'xtreme'))
   return out
