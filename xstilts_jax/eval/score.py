@@ -1,5 +1,6 @@
-"""Scores an XTREME or XTREME-R submission:
-`python -m xstilts_jax.eval.score --predictions DIR --labels DIR [--benchmark xtreme|xtreme-r]`.
+"""Scores an XTREME or XTREME-R submission folder against its labels.
+
+`python -m xstilts_jax.eval.score --predictions DIR --labels DIR [--benchmark xtreme|xtreme-r]`
 
 Prints JSON:
   {"benchmark": "xtreme" | "xtreme-r",
