@@ -65,10 +65,11 @@ def _choice(task, value, i):
 def _ranking_json(task, ranked, what):
   ok = isinstance(ranked, dict) and all(
       isinstance(k, str) and isinstance(v, (list, tuple)) and v
-      and all(isinstance(c, str) and c for c in v) for k, v in ranked.items())
+      and all(isinstance(c, str) and c and c == c.strip() for c in v)
+      for k, v in ranked.items())
   if not ok:
     raise SubmissionError(f'{task.name}: {what} must be a dict of str query id -> non-empty '
-                          'list of str candidate ids')
+                          'list of str candidate ids (no surrounding whitespace)')
   for qid, candidates in ranked.items():
     if len(set(candidates)) != len(candidates):
       raise SubmissionError(f'{task.name}: {what} for query {qid!r} repeat a candidate id')
@@ -367,24 +368,19 @@ def read_ranking_file(path, task, gold=False, with_text=False):
   _refuse_repeated_keys(path, text, data, 'query id')
   data = dict(data)
   for qid, ids in data.items():
-    where = _at(path, text, qid)
+    where = lambda: _at(path, text, qid)  # a regex over the file: only for an error
     if not _ids_ok(ids):
       kind = 'object' if isinstance(ids, _Pairs) else type(ids).__name__
-      raise SubmissionError(f'{where}: query {qid!r} has a {kind}; expected a list of candidate '
-                            'id strings (non-empty, no surrounding whitespace)')
-    seen, repeated = set(), None
-    for c in ids:
-      if c in seen:
-        repeated = c
-        break
-      seen.add(c)
-    if repeated is not None:
-      raise SubmissionError(f'{where}: candidate {repeated!r} is listed twice for query {qid!r}; '
-                            'expected each candidate once')
+      raise SubmissionError(f'{where()}: query {qid!r} has a {kind}; expected a list of '
+                            'candidate id strings (non-empty, no surrounding whitespace)')
+    if len(set(ids)) != len(ids):
+      repeated = next(c for i, c in enumerate(ids) if c in ids[:i])
+      raise SubmissionError(f'{where()}: candidate {repeated!r} is listed twice for query '
+                            f'{qid!r}; expected each candidate once')
     if gold and not ids:
-      raise SubmissionError(f'{where}: query {qid!r} has no gold id')
+      raise SubmissionError(f'{where()}: query {qid!r} has no gold id')
     if gold and task.name == 'mewslix' and len(ids) != 1:
-      raise SubmissionError(f'{where}: query {qid!r} has {len(ids)} gold entities; expected '
+      raise SubmissionError(f'{where()}: query {qid!r} has {len(ids)} gold entities; expected '
                             'one (Mewsli-X; the official scorer would use the first only)')
   if gold and not data:
     raise SubmissionError(f'{path}: no queries; expected {{query id: [gold ids]}} (nothing to '
