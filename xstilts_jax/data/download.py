@@ -135,10 +135,14 @@ def task_files(task) -> list:
   if task.local is None:
     return []
   out = []
-  for split, patterns in task.local.paths.items():
+  splits = list(task.local.paths) + [s for p in task.local.lang_paths.values() for s in p]
+  for split in dict.fromkeys(splits):
     zero_shot = split == 'train' and task.xtreme_name
     langs = (task.train_language,) if zero_shot else task.languages
-    for lang in langs:
+    for lang in dict.fromkeys((*langs, *task.local.lang_paths)):
+      patterns = task.local.split_paths(split, lang)
+      if patterns is None or (zero_shot and lang != task.train_language):
+        continue
       code = task.file_codes.get(lang, lang)
       for pattern in (patterns,) if isinstance(patterns, str) else patterns:
         out.append((pattern.format(lang=lang, code=code, split=split), (task.name, split, lang)))
