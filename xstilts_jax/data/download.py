@@ -139,7 +139,9 @@ def task_files(task) -> list:
   for split in dict.fromkeys(splits):
     zero_shot = split == 'train' and task.xtreme_name
     langs = (task.train_language,) if zero_shot else task.languages
-    for lang in dict.fromkeys((*langs, *task.local.lang_paths)):
+    # A language with paths of its own (XCOPA's English dev: COPA) reads those splits too.
+    extra = [l for l, paths in task.local.lang_paths.items() if split in paths]
+    for lang in dict.fromkeys((*langs, *extra)):
       patterns = task.local.split_paths(split, lang)
       if patterns is None or (zero_shot and lang != task.train_language):
         continue
@@ -183,6 +185,11 @@ def _one(release, run):
       return dict(state='partial' if missing else 'present', **_disk(folder),
                   detail='not downloaded by this tool: not verified'
                          + (f'; missing {_describe(missing)}' if missing else ''))
+    missing = _missing(release, folder)
+    if missing:  # the table grew since (XTREME-R's languages): the folder lacks them
+      return dict(state='partial', **_disk(folder),
+                  detail=f'missing {_describe(missing)}, added to the data set since it was '
+                         f'downloaded: run again with --force --tasks {release.name}')
     return dict(state='present', **_verify(release, entry, dest, run.quick),
                 detail='sizes checked' if run.quick else 'verified')
   if run.check_only:
@@ -365,6 +372,8 @@ def format_table(statuses) -> str:
   notes = [s['detail'] if s['detail'].startswith(f'{s["name"]}: ') else
            f'{s["name"]}: {s["detail"]}' for s in statuses
            if s['state'] in ('missing', 'partial', 'error') or 'not verified' in s['detail']]
+  notes += [f'{r.name}: {r.notice.format(dest="DEST")}' for r in releases_lib.RELEASES
+            if r.notice and any(s['name'] == r.name for s in statuses)]
   return '\n'.join(lines + ([''] + notes if notes else []))
 
 
