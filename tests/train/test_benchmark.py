@@ -44,6 +44,10 @@ def test_the_benchmark_tables():
   assert zero_shot.eval_languages(get_task('tatoeba'), [], 'xtreme-r') == list(
       languages.XTREME_R['tatoeba'])
   assert zero_shot.eval_languages(get_task('tatoeba'), ['az', 'xx'], 'xtreme') == ['az']
+  nine = list(benchmarks.targets('xtreme'))
+  assert benchmarks.target_names(nine, 'xtreme-r') == list(XTREME_R_TEN)
+  assert benchmarks.target_names(nine, 'xtreme') == nine
+  assert benchmarks.target_names(['udpos'], 'xtreme-r') == ['udpos']
   with pytest.raises(ValueError, match="config.benchmark='xtreme-s': expected one of "
                                        "'xtreme', 'xtreme-r'"):
     benchmarks.targets('xtreme-s')

@@ -106,7 +106,8 @@ class Workdir:
   def targets(self, only=None):
     """Target tasks of the config (or those named in `only`), (trained, retrieval); a trained
     one must be finished."""
-    tasks = [self.task(n) for n in names(self.config.targets)]
+    tasks = [self.task(n) for n in benchmarks.target_names(
+        names(self.config.targets), self.config.get('benchmark', benchmarks.DEFAULT))]
     if only:
       unknown = sorted(set(only) - {t.name for t in tasks})
       if unknown:

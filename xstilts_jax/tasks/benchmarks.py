@@ -34,6 +34,15 @@ def targets(benchmark: str = DEFAULT) -> tuple:
   return tuple(BENCHMARKS[check(benchmark)])
 
 
+def target_names(listed, benchmark: str = DEFAULT) -> list:
+  """A config's targets (`listed`, names) under `benchmark`: XTREME's nine, the default of
+  config.targets, stand for the benchmark's own targets; any other list is kept."""
+  listed = list(listed)
+  if check(benchmark) != 'xtreme' and listed == list(targets('xtreme')):
+    return list(targets(benchmark))
+  return listed
+
+
 def languages(task, benchmark: str = DEFAULT) -> tuple:
   """The languages `benchmark` scores `task` in (a registry Task or its name); all of the
   task's languages when the benchmark does not have the task."""

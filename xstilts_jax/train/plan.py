@@ -65,10 +65,7 @@ def benchmark(config) -> str:
 def target_names(config) -> list:
   """config.targets; left at XTREME's nine (the default) under config.benchmark='xtreme-r',
   XTREME-R's ten instead."""
-  listed = names(config.targets)
-  if benchmark(config) != 'xtreme' and listed == list(benchmarks.targets('xtreme')):
-    return list(benchmarks.targets(benchmark(config)))
-  return listed
+  return benchmarks.target_names(names(config.targets), benchmark(config))
 
 
 def eval_languages(task, config) -> list:
