@@ -84,6 +84,12 @@ def _tree(root):
 
 def test_every_release_unpacks_to_the_fixture_layout(downloaded):
   dest, statuses = downloaded
+  # Mewsli-X's WikiNews mentions cannot be fetched as files: the table says how to make them.
+  assert 'get-mewsli-x.sh' in statuses['mewslix']['notice']
+  assert 'get-mewsli-x.sh' in download.format_table(list(statuses.values()))
+  assert not any(s.get('notice') for n, s in statuses.items() if n != 'mewslix')
+  mewslix, = [r for r in releases.RELEASES if r.name == 'mewslix']
+  assert not download._notice_applies(mewslix, os.path.join(FIXTURES_DIR, 'mewslix'))
   downloadable = [r.name for r in releases.RELEASES if not r.manual]
   assert {n: statuses[n]['state'] for n in downloadable} == dict.fromkeys(downloadable,
                                                                          'downloaded')

@@ -91,6 +91,8 @@ def download(dest: str = DEFAULT_DATA_DIR, tasks: Optional[Sequence[str]] = None
       status.update(state='error', detail=str(e))
       print(f'error: {e}', file=sys.stderr)
     else:
+      if release.notice and _notice_applies(release, os.path.join(dest, release.folder)):
+        status['notice'] = release.notice.format(dest=dest)
       if progress and status['state'] == 'downloaded':
         tqdm.tqdm.write(f'{release.name}: {status["files"]} files, {_size(status["bytes"])}',
                         file=sys.stderr)
@@ -291,6 +293,18 @@ def _check_manual(release, dest) -> dict:
   return dict(state='partial', **_disk(folder), detail=f'missing {_describe(missing)}; {how}')
 
 
+def _notice_applies(release, folder) -> bool:
+  """True while files the release lacks (`absent`, e.g. Mewsli-X's WikiNews mentions) are not
+  in `folder` yet: the notice says how to make them."""
+  absent = set(map(tuple, release.absent))
+  for task in registry.all_tasks().values():
+    for pattern, who in task_files(task):
+      if who in absent and _inside(pattern, release.folder) and not glob.glob(
+          os.path.join(folder, pattern[len(release.folder) + 1:])):
+        return True
+  return False
+
+
 def _describe(missing, limit=4) -> str:
   """'glue/MNLI/train.tsv (mnli train en), ... and 3 more' for (pattern, readers) pairs."""
   parts = [f'{p} ({" ".join(readers[0])})' for p, readers in missing[:limit]]
@@ -372,8 +386,7 @@ def format_table(statuses) -> str:
   notes = [s['detail'] if s['detail'].startswith(f'{s["name"]}: ') else
            f'{s["name"]}: {s["detail"]}' for s in statuses
            if s['state'] in ('missing', 'partial', 'error') or 'not verified' in s['detail']]
-  notes += [f'{r.name}: {r.notice.format(dest="DEST")}' for r in releases_lib.RELEASES
-            if r.notice and any(s['name'] == r.name for s in statuses)]
+  notes += [f'{s["name"]}: {s["notice"]}' for s in statuses if s.get('notice')]
   return '\n'.join(lines + ([''] + notes if notes else []))
 
 
