@@ -21,6 +21,7 @@ from xstilts_jax.tasks import hub_xtreme, languages
 from xstilts_jax.tasks.readers import lareqa, mewslix, xcopa
 from xstilts_jax.tasks.registry import HubSource, LocalSource, Task, register
 
+
 def _english_train(split, lang):
   if split == 'train' and lang != 'en':
     raise ValueError(f'split {split!r} exists for English only (zero-shot transfer); '

@@ -31,7 +31,8 @@ def _answer_sentence(breaks, start):
 
 
 def _paragraphs(path):
-  """(paragraph number from 1, context, [(qid, question, answer_start)], paragraph dict)."""
+  """(paragraph number from 1, context, [(qid, question, answer_start)], paragraph dict,
+  where) per paragraph of a SQuAD-format file."""
   number = 0
   for a, article in enumerate(squad._load_json(path)):
     for p, paragraph in enumerate(squad._field(article, 'paragraphs', list, path, f'data[{a}]')):
