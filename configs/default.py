@@ -19,6 +19,9 @@ on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli
                        'mnli,mlm' = MNLI with continued multilingual MLM); `translated`:
                        English, translated or mixed training data (also in `target`)
   mlm                  continued-MLM text: languages, documents per language
+  benchmark            'xtreme' or 'xtreme-r': the language lists of zero-shot evaluation and,
+                       with targets left at XTREME's nine, XTREME-R's ten targets
+                       (xstilts_jax/tasks/benchmarks.py)
   targets              phase 3: comma-separated XTREME tasks (bucc2018/tatoeba: no training)
   target               phase 3 training settings, epochs per task
   qa                   doc stride, query length, n-best, answer length
@@ -37,7 +40,9 @@ import ml_collections
 
 # Target epochs per XTREME task (PROTOCOL.md, jiant's XTREME scripts).
 TARGET_EPOCHS = {'xnli': 2, 'pawsx': 5, 'udpos': 10, 'panx': 10,
-                 'xquad': 2, 'mlqa': 2, 'tydiqa': 2}
+                 'xquad': 2, 'mlqa': 2, 'tydiqa': 2,
+                 # XTREME-R's new targets, as its scripts train them.
+                 'xcopa': 5, 'mewslix': 2, 'lareqa': 3}
 ALL_TARGETS = 'xnli,pawsx,udpos,panx,xquad,mlqa,tydiqa,bucc2018,tatoeba'
 
 
@@ -119,6 +124,7 @@ def get_config():
   c.mlm.max_per_language = 0        # > 0: first N documents per language
   c.mlm.skip_missing_languages = False
 
+  c.benchmark = 'xtreme'            # or 'xtreme-r' (its ten targets and language lists)
   c.targets = ALL_TARGETS
   c.target = phase_config(epochs=2.0)
   c.target.epochs_per_task = ml_collections.ConfigDict(TARGET_EPOCHS)
@@ -139,7 +145,7 @@ def get_config():
   c.eval.batch_size = 128
   c.eval.dtype = 'float32'          # compute dtype of dev selection, zero-shot and retrieval
   c.eval.max_examples = 0           # > 0: first N test examples per language (smoke runs)
-  c.eval.languages = ''             # '' = every language of the task
+  c.eval.languages = ''             # '' = the benchmark's languages of each task
   c.eval.skip_missing_languages = False  # True: a language without test data is skipped
 
   c.checkpoint = ml_collections.ConfigDict()

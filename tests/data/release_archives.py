@@ -63,8 +63,15 @@ def build() -> dict:
   ud['ud-treebanks-v2.5/UD_English-EWT/LICENSE.txt'] = b'CC BY-SA 4.0\n'
   ud['ud-treebanks-v2.5/UD_Czech-PDT/cs_pdt-ud-test.conllu'] = ud[  # not an XTREME language
       'ud-treebanks-v2.5/UD_German-GSD/de_gsd-ud-test.conllu']
+  v25 = {n: d for n, d in ud.items() if n.startswith('ud-treebanks-v2.5/')}
   urls['https://lindat.mff.cuni.cz/repository/xmlui/bitstream/handle/11234/1-3105/'
-       'ud-treebanks-v2.5.tgz'] = _tar(ud, 'gz')
+       'ud-treebanks-v2.5.tgz'] = _tar(v25, 'gz')
+  # UD v2.7 holds every language again: only XTREME-R's five added ones are taken from it.
+  v27 = {n: d for n, d in ud.items() if n.startswith('ud-treebanks-v2.7/')}
+  v27['ud-treebanks-v2.7/UD_English-EWT/en_ewt-ud-test.conllu'] = ud[
+      'ud-treebanks-v2.5/UD_German-GSD/de_gsd-ud-test.conllu']
+  urls['https://lindat.mff.cuni.cz/repository/xmlui/bitstream/handle/11234/1-3424/'
+       'ud-treebanks-v2.7.tgz'] = _tar(v27, 'gz')
   # PAN-X: panx_dataset.tar holds <lang>.tar.gz, each with train/dev/test.
   by_lang = {}
   for name, data in _files('panx/panx_dataset').items():
@@ -107,12 +114,33 @@ def build() -> dict:
     urls[f'https://raw.githubusercontent.com/wilburOne/cosmosqa/master/data/{name}'] = data
   for name, data in _files('commonsenseqa').items():
     urls[f'https://s3.amazonaws.com/commensenseqa/{name}'] = data
+  # XTREME-R: XCOPA's and LAReQA's repository archives (<repo>-master/...), SuperGLUE's
+  # COPA.zip, the Mewsli-X archive (WikiNews mentions without their text: not read).
+  xcopa = _under('xcopa-master/', _files('xcopa'))
+  xcopa['xcopa-master/data-gmt/it/test.it.jsonl'] = b'{"premise": "machine translated"}\n'
+  xcopa['xcopa-master/README.md'] = b'# XCOPA\n'
+  urls['https://github.com/cambridgeltl/xcopa/archive/master.zip'] = _zip(xcopa)
+  copa = _under('COPA/', _files('copa'))
+  copa['COPA/test.jsonl'] = b'{"premise": "no label", "idx": 0}\n'
+  urls['https://dl.fbaipublicfiles.com/glue/superglue/data/v2/COPA.zip'] = _zip(copa)
+  mewslix = {n: d for n, d in _files('mewslix').items() if '/' not in n}
+  mewslix['wikinews_mentions_no_text-test.jsonl'] = b'{"context": {"text": ""}}\n'
+  urls['https://storage.googleapis.com/gresearch/mewsli/mewsli-x_20220518_6.zip'] = _zip(mewslix)
+  lareqa = _under('lareqa-master/', _files('lareqa'))
+  lareqa['lareqa-master/mlqa-r/de.json'] = b'{"data": []}\n'
+  lareqa['lareqa-master/LICENSE'] = b'CC BY-SA 4.0\n'
+  urls['https://github.com/google-research-datasets/lareqa/archive/master.zip'] = _zip(lareqa)
   # XTREME's translate-train files: plain files in the bucket's own layout.
   for name, data in _files('xtreme_translations').items():
     urls[f'https://storage.googleapis.com/xtreme_translations/{name}'] = data
   return urls
 
 
+# Not downloadable as files: Mewsli-X's WikiNews mentions (rebuilt from dumps by its script).
+NOT_DOWNLOADED = ('mewslix/wikinews_mentions/', 'mewslix/wikinews_labels/')
+
+
 def fixture_tree(exclude=('ccg', 'mlm')) -> dict:
   """{path under the data dir: bytes} of every fixture file of the downloadable data sets."""
-  return {name: data for name, data in _files('').items() if name.split('/')[0] not in exclude}
+  return {name: data for name, data in _files('').items()
+          if name.split('/')[0] not in exclude and not name.startswith(NOT_DOWNLOADED)}

@@ -23,7 +23,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import hub_layouts  # noqa: E402  (saved hub copies, beside this file)
-from xstilts_jax.tasks import intermediate, load, mlm, registry  # noqa: E402
+from xstilts_jax.tasks import benchmarks, intermediate, load, mlm, registry  # noqa: E402
 from xstilts_jax.tasks.examples import (ClassificationExample, MultipleChoiceExample,  # noqa: E402
                                         QAExample, RetrievalCorpus, TaggingExample)
 
@@ -40,11 +40,12 @@ def _reads(task_name):
   task = registry.get_task(task_name)
   if task.format == 'retrieval':
     splits = ('dev', 'test') if task.name == 'bucc2018' else ('test',)
-    return [(task.name, s, lang) for lang in task.languages for s in splits]
+    return [(task.name, s, lang) for lang in benchmarks.languages(task) for s in splits]
   english = [(task.name, 'train', 'en'), (task.name, 'dev', 'en')]
   if not task.xtreme_name:
     return english
-  return english + [(task.name, 'test', lang) for lang in task.languages]
+  # The grid evaluates XTREME's languages (the hub copies have those).
+  return english + [(task.name, 'test', lang) for lang in benchmarks.languages(task)]
 
 
 def _cells():
@@ -257,11 +258,13 @@ def test_revisions_and_raw_release_files_are_passed_to_load_dataset(monkeypatch,
          f'{intermediate.COSMOSQA_REVISION}/data/valid.csv')
   assert fake.calls[-1] == dict(path='csv', name=None, split='validation', streaming=False,
                                 data_files={'validation': url}, na_filter=False)
-  # Every hub copy in the registry is pinned (google/xtreme to 'main': no sha found).
+  # Every hub copy in the registry is pinned (google/xtreme and XTREME-R's google/xquad,
+  # cambridgeltl/xcopa, aps/super_glue to 'main': no sha could be verified offline).
   for task in registry.all_tasks().values():
     for source in task.hub_sources:
       assert source.revision, (task.name, source.path)
-      assert re.fullmatch('[0-9a-f]{40}', source.revision) or source.path == 'google/xtreme'
+      assert re.fullmatch('[0-9a-f]{40}', source.revision) or source.path in (
+          'google/xtreme', 'google/xquad', 'cambridgeltl/xcopa', 'aps/super_glue')
 
 
 def test_a_copys_note_is_shown_once_per_task(tmp_path, capsys, caplog, monkeypatch):

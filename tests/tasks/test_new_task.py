@@ -1,5 +1,8 @@
 """A new task is one registry entry: XCOPA (XTREME-R) in its released layout, with no other code.
 
+(The registry's own `xcopa`, tasks/xtreme_r.py, grew from this; the entry here is registered
+under another name, `xcopa_demo`, so that both exist.)
+
 Raw files as the XCOPA repository ships them (`data/<lang>/{val,test}.<lang>.jsonl`, fields
 premise, choice1, choice2, question 'cause'/'effect', label, idx, changed). The entry below, a
 few lines of reader, is all that XCOPA needs to load, featurize and score.
@@ -39,7 +42,7 @@ def hub_xcopa(rows, lang=None, split=None):
 
 def xcopa_task():
   return registry.Task(
-      name='xcopa', xtreme_name='XCOPA', category='classification', format='multiple_choice',
+      name='xcopa_demo', xtreme_name='XCOPA', category='classification', format='multiple_choice',
       metric='accuracy', num_choices=2, labels=('0', '1'), languages=XCOPA_LANGUAGES,
       splits=('dev', 'test'),
       local=registry.LocalSource(read_xcopa, {'dev': 'xcopa/data/{lang}/val.{lang}.jsonl',
@@ -82,10 +85,10 @@ def xcopa(tmp_path):
 
 def test_xcopa_is_one_entry(xcopa):
   task, data_dir = xcopa
-  assert registry.get_task('xcopa') is task
+  assert registry.get_task('xcopa_demo') is task
   tok = load_tokenizer('tiny')
   for lang, rows in ROWS.items():
-    examples = load_examples('xcopa', 'test', lang, data_dir=data_dir)
+    examples = load_examples('xcopa_demo', 'test', lang, data_dir=data_dir)
     assert [e.label for e in examples] == [r[4] for r in rows]
     assert examples[0].choices == rows[0][1:3]
     feats = featurize(task, examples, tok, 32)
@@ -94,10 +97,10 @@ def test_xcopa_is_one_entry(xcopa):
     assert tok.unk_token_id not in feats.arrays['input_ids']
     # The format's metric scores it too: gold labels as predictions are 100% accurate.
     assert predict.evaluate(task, examples, [e.label for e in examples], lang)['score'] == 100
-  dev = load_examples('xcopa', 'dev', 'it', data_dir=data_dir)
+  dev = load_examples('xcopa_demo', 'dev', 'it', data_dir=data_dir)
   assert dev[1].prompt == 'La ragazza trovò un insetto nei cereali. What happened as a result?'
   with pytest.raises(FileNotFoundError, match='xcopa/data/qu/test.qu.jsonl'):
-    load_examples('xcopa', 'test', 'qu', data_dir=data_dir)  # registered, no file written
+    load_examples('xcopa_demo', 'test', 'qu', data_dir=data_dir)  # registered, no file written
 
 
 def test_xcopa_hub_layout(xcopa, tmp_path):
@@ -113,8 +116,8 @@ def test_xcopa_hub_layout(xcopa, tmp_path):
 
 def test_unregister_removes_the_entry():
   task = registry.register(xcopa_task())
-  assert registry.unregister('xcopa') is task
-  with pytest.raises(KeyError, match="unknown task 'xcopa'"):
-    registry.get_task('xcopa')
+  assert registry.unregister('xcopa_demo') is task
+  with pytest.raises(KeyError, match="unknown task 'xcopa_demo'"):
+    registry.get_task('xcopa_demo')
   with pytest.raises(KeyError, match='not registered'):
-    registry.unregister('xcopa')
+    registry.unregister('xcopa_demo')

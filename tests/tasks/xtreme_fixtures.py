@@ -3,7 +3,9 @@ whole official language list (PROTOCOL.md), in each data set's raw format (no ne
 
   python tests/tasks/xtreme_fixtures.py [ROOT]   (default: xstilts_jax/tasks/fixtures)
 
-The first fixtures (en de ru ar hi th zh el ja ko, ...) were written by hand and are left as
+XTREME-R's added languages (UD v2.7 lt pl uk wo ro, PAN-X qu pl uk az lt pa gu ro, XQuAD ro,
+Tatoeba az lt pl uk ro) are written here too. The first fixtures (en de ru ar hi th zh el ja
+ko, ...) were written by hand and are left as
 they are; this script only adds the other languages, with the same sentences translated so
 that labels agree across languages: the six Tatoeba sentences (also XNLI's premises and the
 QA contexts), XNLI's six hypotheses, five QA questions, five short UD sentences, five NER
@@ -204,6 +206,40 @@ SENTENCES = {
            'Bảo tàng đóng cửa vào các ngày thứ Hai.'),
 }
 
+# XTREME-R's added languages (Tatoeba az lt pl uk ro, XQuAD ro).
+SENTENCES.update({
+    'az': ('Kişi küçədə gitara çalır.',
+           'İki uşaq kitabxanada kitab oxuyur.',
+           'Berlinə gedən qatar saat səkkizdə yola düşür.',
+           'Bacım dəniz kənarındakı kiçik bir kənddə yaşayır.',
+           'Biz çay içdik və gecə yarısına qədər söhbət etdik.',
+           'Muzey bazar ertəsi günləri bağlıdır.'),
+    'lt': ('Vyras gatvėje groja gitara.',
+           'Du vaikai bibliotekoje skaito knygas.',
+           'Traukinys į Berlyną išvyksta aštuntą valandą.',
+           'Mano sesuo gyvena mažame kaime prie jūros.',
+           'Gėrėme arbatą ir kalbėjomės iki vidurnakčio.',
+           'Muziejus pirmadieniais uždarytas.'),
+    'pl': ('Mężczyzna gra na gitarze na ulicy.',
+           'Dwoje dzieci czyta książki w bibliotece.',
+           'Pociąg do Berlina odjeżdża o ósmej.',
+           'Moja siostra mieszka w małej wsi nad morzem.',
+           'Piliśmy herbatę i rozmawialiśmy do północy.',
+           'Muzeum jest zamknięte w poniedziałki.'),
+    'uk': ('Чоловік грає на гітарі на вулиці.',
+           'Двоє дітей читають книжки в бібліотеці.',
+           'Потяг до Берліна відправляється о восьмій.',
+           'Моя сестра живе в маленькому селі біля моря.',
+           'Ми пили чай і розмовляли до півночі.',
+           'Музей зачинений по понеділках.'),
+    'ro': ('Bărbatul cântă la chitară pe stradă.',
+           'Doi copii citesc cărți în bibliotecă.',
+           'Trenul spre Berlin pleacă la ora opt.',
+           'Sora mea locuiește într-un sat mic lângă mare.',
+           'Am băut ceai și am vorbit până la miezul nopții.',
+           'Muzeul este închis lunea.'),
+})
+
 # ---------------------------------------------------------------- XNLI
 # Hypotheses, in the shipped files' order: premise 1 (children) neutral, contradiction,
 # entailment; premise 0 (man) neutral, contradiction, entailment.
@@ -271,8 +307,13 @@ QA = {
            ('మ్యూజియం ఎప్పుడు మూసి ఉంటుంది?', 2, 'సోమవారాలు'),
            ('ఎంత మంది పిల్లలు పుస్తకాలు చదువుతున్నారు?', 3, 'ఇద్దరు'),
            ('పిల్లలు ఎక్కడ పుస్తకాలు చదువుతున్నారు?', 3, 'గ్రంథాలయంలో')),
+    'ro': (('Când pleacă trenul spre Berlin?', 0, 'la ora opt'),
+           ('Unde locuiește sora mea?', 1, 'într-un sat mic lângă mare'),
+           ('Când este închis muzeul?', 2, 'lunea'),
+           ('Câți copii citesc cărți?', 3, 'Doi'),
+           ('Unde citesc copiii cărți?', 3, 'în bibliotecă')),
 }
-XQUAD_NEW = ('es', 'tr', 'vi')
+XQUAD_NEW = ('es', 'tr', 'vi', 'ro')
 TYDIQA_NEW = ('bn', 'id', 'sw', 'te')
 # XQuAD ids are shared by the translations of one question (as in the shipped files).
 XQUAD_IDS = ('e1d4aecd12de33dd3b23d92f', 'dca1486f8ddc7e61d673fa52', 'b4d5e168904539a3beac47ed',
@@ -280,7 +321,7 @@ XQUAD_IDS = ('e1d4aecd12de33dd3b23d92f', 'dca1486f8ddc7e61d673fa52', 'b4d5e16890
 
 # ---------------------------------------------------------------- Tatoeba
 TATOEBA_NEW = tuple(('af bg bn es et eu fa fi fr he hu id it jv ka kk ml mr nl pt sw ta te tl '
-                     'tr ur vi').split())
+                     'tr ur vi az lt pl uk ro').split())
 
 # ---------------------------------------------------------------- UD-POS
 # (treebank folder, file prefix, has a dev file in UD v2.5); sentences as word/UPOS, '_'
@@ -430,6 +471,40 @@ UD = {
         'Ọkọ̀/NOUN náà/DET máa/AUX lọ/VERB ní/ADP aago/NOUN mẹ́jọ/NUM ./PUNCT',
         'Ilé/NOUN ọnọ/NOUN ti/AUX tì/VERB ./PUNCT',
         'Ẹ̀gbọ́n/NOUN mi/PRON ń/AUX gbé/VERB létí/ADP òkun/NOUN ./PUNCT')),
+}
+
+# XTREME-R's five UD v2.7 languages (udpos/ud-treebanks-v2.7/), same tuple layout.
+UD_V27 = {
+    'lt': ('UD_Lithuanian-ALKSNIS', 'lt_alksnis', True, (
+        'Vyras/NOUN groja/VERB gitara/NOUN ./PUNCT',
+        'Vaikai/NOUN skaito/VERB knygas/NOUN ./PUNCT',
+        'Traukinys/NOUN išvyksta/VERB aštuntą/ADJ ./PUNCT',
+        'Muziejus/NOUN uždarytas/ADJ ./PUNCT',
+        'Mano/PRON sesuo/NOUN gyvena/VERB prie/ADP jūros/NOUN ./PUNCT')),
+    'pl': ('UD_Polish-PDB', 'pl_pdb', True, (
+        'Mężczyzna/NOUN gra/VERB na/ADP gitarze/NOUN ./PUNCT',
+        'Pociąg/NOUN odjeżdża/VERB o/ADP ósmej/ADJ ./PUNCT',
+        'Muzeum/NOUN jest/AUX zamknięte/ADJ ./PUNCT',
+        'Moja/DET siostra/NOUN mieszka/VERB nad/ADP morzem/NOUN ./PUNCT',
+        'Piliśmy=Pili/VERB+śmy/AUX herbatę/NOUN ./PUNCT')),
+    'uk': ('UD_Ukrainian-IU', 'uk_iu', True, (
+        'Чоловік/NOUN грає/VERB на/ADP гітарі/NOUN ./PUNCT',
+        'Діти/NOUN читають/VERB книжки/NOUN ./PUNCT',
+        'Потяг/NOUN відправляється/VERB о/ADP восьмій/NUM ./PUNCT',
+        'Музей/NOUN зачинений/ADJ ./PUNCT',
+        'Моя/DET сестра/NOUN живе/VERB біля/ADP моря/NOUN ./PUNCT')),
+    'wo': ('UD_Wolof-WTB', 'wo_wtb', True, (
+        'Góor/NOUN gi/DET ngi/AUX tëgg/VERB gitaar/NOUN ./PUNCT',
+        'Xale/NOUN yi/DET ngi/AUX jàng/VERB téere/NOUN ./PUNCT',
+        'Saxaar/NOUN gi/DET dina/AUX dem/VERB Berlin/PROPN ./PUNCT',
+        'Mize/NOUN bi/DET tëj/VERB na/AUX ./PUNCT',
+        'Sama/DET rakk/NOUN dëkk/VERB ci/ADP tefes/NOUN gi/DET ./PUNCT')),
+    'ro': ('UD_Romanian-RRT', 'ro_rrt', True, (
+        'Bărbatul/NOUN cântă/VERB la/ADP chitară/NOUN ./PUNCT',
+        'Copiii/NOUN citesc/VERB cărți/NOUN ./PUNCT',
+        'Trenul/NOUN pleacă/VERB la/ADP opt/NUM ./PUNCT',
+        'Muzeul/NOUN este/AUX închis/ADJ ./PUNCT',
+        'Sora/NOUN mea/DET locuiește/VERB lângă/ADP mare/NOUN ./PUNCT')),
 }
 
 # ---------------------------------------------------------------- PAN-X
@@ -593,6 +668,49 @@ PANX = {
            '[PER Fẹlá Kútì] lọ sí [LOC Lọndọnu] .'),
 }
 
+# XTREME-R's eight added PAN-X languages.
+PANX.update({
+    'qu': ('[PER Túpac Amaru] [LOC Cuscopi] tiyarqan .',
+           '[ORG San Marcos Hatun Yachay Wasi] [LOC Limapi] kachkan .',
+           '[PER Rosa] [ORG Googlepi] llamkan .',
+           '[LOC Apurímac] mayu [LOC Amazonasman] purin .',
+           '[PER José María Arguedas] [LOC Andahuaylasta] watukurqan .'),
+    'pl': ('[PER Fryderyk Chopin] mieszkał w [LOC Paryżu] .',
+           '[ORG Uniwersytet Jagielloński] znajduje się w [LOC Krakowie] .',
+           '[PER Anna] pracuje w [ORG Google] .',
+           '[LOC Wisła] wpada do [LOC Morza Bałtyckiego] .',
+           '[PER Maria Skłodowska] odwiedziła [LOC Londyn] .'),
+    'uk': ('[PER Тарас Шевченко] жив у [LOC Києві] .',
+           '[ORG Київський університет] розташований у [LOC Києві] .',
+           '[PER Олена] працює в [ORG Google] .',
+           '[LOC Дніпро] впадає в [LOC Чорне море] .',
+           '[PER Леся Українка] відвідала [LOC Лондон] .'),
+    'az': ('[PER Nizami Gəncəvi] [LOC Gəncədə] yaşayıb .',
+           '[ORG Bakı Dövlət Universiteti] [LOC Bakıda] yerləşir .',
+           '[PER Leyla] [ORG Google] şirkətində işləyir .',
+           '[LOC Kür] çayı [LOC Xəzər dənizinə] tökülür .',
+           '[PER Üzeyir Hacıbəyov] [LOC Londona] səfər edib .'),
+    'lt': ('[PER Maironis] gyveno [LOC Kaune] .',
+           '[ORG Vilniaus universitetas] yra [LOC Vilniuje] .',
+           '[PER Ona] dirba [ORG Google] .',
+           '[LOC Nemunas] įteka į [LOC Baltijos jūrą] .',
+           '[PER Vytautas Landsbergis] aplankė [LOC Londoną] .'),
+    'pa': ('[PER ਭਗਤ ਸਿੰਘ] [LOC ਲਾਹੌਰ] ਵਿੱਚ ਰਹਿੰਦਾ ਸੀ ।',
+           '[ORG ਪੰਜਾਬ ਯੂਨੀਵਰਸਿਟੀ] [LOC ਚੰਡੀਗੜ੍ਹ] ਵਿੱਚ ਹੈ ।',
+           '[PER ਹਰਪ੍ਰੀਤ] [ORG ਗੂਗਲ] ਵਿੱਚ ਕੰਮ ਕਰਦੀ ਹੈ ।',
+           '[LOC ਸਤਲੁਜ] [LOC ਸਿੰਧ] ਵਿੱਚ ਮਿਲਦਾ ਹੈ ।',
+           '[PER ਅੰਮ੍ਰਿਤਾ ਪ੍ਰੀਤਮ] ਨੇ [LOC ਲੰਡਨ] ਦੀ ਯਾਤਰਾ ਕੀਤੀ ।'),
+    'gu': ('[PER મહાત્મા ગાંધી] [LOC અમદાવાદમાં] રહેતા હતા .',
+           '[ORG ગુજરાત યુનિવર્સિટી] [LOC અમદાવાદમાં] આવેલી છે .',
+           '[PER નિશા] [ORG ગૂગલમાં] કામ કરે છે .',
+           '[LOC નર્મદા] નદી [LOC અરબી સમુદ્રમાં] મળે છે .',
+           '[PER સરદાર પટેલ] [LOC લંડનની] મુલાકાતે ગયા .'),
+    'ro': ('[PER Mihai Eminescu] a trăit la [LOC Iași] .',
+           '[ORG Universitatea din București] se află în [LOC București] .',
+           '[PER Ana] lucrează la [ORG Google] .',
+           '[LOC Dunărea] se varsă în [LOC Marea Neagră] .',
+           '[PER Constantin Brâncuși] a vizitat [LOC Londra] .'),
+})
 
 # ---------------------------------------------------------------- writers
 
@@ -695,11 +813,12 @@ def _conllu_sentence(sent_id, markup):
 
 
 def write_udpos(root):
-  for lang, (folder, prefix, has_dev, sentences) in UD.items():
-    for split in ('test', 'dev') if has_dev else ('test',):
-      order = sentences if split == 'test' else sentences[::-1]
-      text = ''.join(_conllu_sentence(f'{split}-{i}', s) for i, s in enumerate(order, 1))
-      _write(root, f'udpos/ud-treebanks-v2.5/{folder}/{prefix}-ud-{split}.conllu', text)
+  for version, table in (('2.5', UD), ('2.7', UD_V27)):
+    for lang, (folder, prefix, has_dev, sentences) in table.items():
+      for split in ('test', 'dev') if has_dev else ('test',):
+        order = sentences if split == 'test' else sentences[::-1]
+        text = ''.join(_conllu_sentence(f'{split}-{i}', s) for i, s in enumerate(order, 1))
+        _write(root, f'udpos/ud-treebanks-v{version}/{folder}/{prefix}-ud-{split}.conllu', text)
 
 
 def _panx_sentence(lang, markup):
@@ -725,7 +844,8 @@ def _check_normalised():
   texts = [s for v in SENTENCES.values() for s in v]
   texts += [s for v in XNLI_HYPOTHESES.values() for s in v]
   texts += [q for v in QA.values() for q, _, a in v] + [a for v in QA.values() for _, _, a in v]
-  texts += [s for _, _, _, v in UD.values() for s in v] + [s for v in PANX.values() for s in v]
+  texts += [s for _, _, _, v in (*UD.values(), *UD_V27.values()) for s in v]
+  texts += [s for v in PANX.values() for s in v]
   for t in texts:
     assert unicodedata.normalize('NFC', t) == t, t
 

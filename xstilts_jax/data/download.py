@@ -91,6 +91,8 @@ def download(dest: str = DEFAULT_DATA_DIR, tasks: Optional[Sequence[str]] = None
       status.update(state='error', detail=str(e))
       print(f'error: {e}', file=sys.stderr)
     else:
+      if release.notice and _notice_applies(release, os.path.join(dest, release.folder)):
+        status['notice'] = release.notice.format(dest=dest)
       if progress and status['state'] == 'downloaded':
         tqdm.tqdm.write(f'{release.name}: {status["files"]} files, {_size(status["bytes"])}',
                         file=sys.stderr)
@@ -135,10 +137,16 @@ def task_files(task) -> list:
   if task.local is None:
     return []
   out = []
-  for split, patterns in task.local.paths.items():
+  splits = list(task.local.paths) + [s for p in task.local.lang_paths.values() for s in p]
+  for split in dict.fromkeys(splits):
     zero_shot = split == 'train' and task.xtreme_name
     langs = (task.train_language,) if zero_shot else task.languages
-    for lang in langs:
+    # A language with paths of its own (XCOPA's English dev: COPA) reads those splits too.
+    extra = [l for l, paths in task.local.lang_paths.items() if split in paths]
+    for lang in dict.fromkeys((*langs, *extra)):
+      patterns = task.local.split_paths(split, lang)
+      if patterns is None or (zero_shot and lang != task.train_language):
+        continue
       code = task.file_codes.get(lang, lang)
       for pattern in (patterns,) if isinstance(patterns, str) else patterns:
         out.append((pattern.format(lang=lang, code=code, split=split), (task.name, split, lang)))
@@ -179,6 +187,11 @@ def _one(release, run):
       return dict(state='partial' if missing else 'present', **_disk(folder),
                   detail='not downloaded by this tool: not verified'
                          + (f'; missing {_describe(missing)}' if missing else ''))
+    missing = _missing(release, folder)
+    if missing:  # the table grew since (XTREME-R's languages): the folder lacks them
+      return dict(state='partial', **_disk(folder),
+                  detail=f'missing {_describe(missing)}, added to the data set since it was '
+                         f'downloaded: run again with --force --tasks {release.name}')
     return dict(state='present', **_verify(release, entry, dest, run.quick),
                 detail='sizes checked' if run.quick else 'verified')
   if run.check_only:
@@ -280,6 +293,18 @@ def _check_manual(release, dest) -> dict:
   return dict(state='partial', **_disk(folder), detail=f'missing {_describe(missing)}; {how}')
 
 
+def _notice_applies(release, folder) -> bool:
+  """True while files the release lacks (`absent`, e.g. Mewsli-X's WikiNews mentions) are not
+  in `folder` yet: the notice says how to make them."""
+  absent = set(map(tuple, release.absent))
+  for task in registry.all_tasks().values():
+    for pattern, who in task_files(task):
+      if who in absent and _inside(pattern, release.folder) and not glob.glob(
+          os.path.join(folder, pattern[len(release.folder) + 1:])):
+        return True
+  return False
+
+
 def _describe(missing, limit=4) -> str:
   """'glue/MNLI/train.tsv (mnli train en), ... and 3 more' for (pattern, readers) pairs."""
   parts = [f'{p} ({" ".join(readers[0])})' for p, readers in missing[:limit]]
@@ -361,6 +386,7 @@ def format_table(statuses) -> str:
   notes = [s['detail'] if s['detail'].startswith(f'{s["name"]}: ') else
            f'{s["name"]}: {s["detail"]}' for s in statuses
            if s['state'] in ('missing', 'partial', 'error') or 'not verified' in s['detail']]
+  notes += [f'{s["name"]}: {s["notice"]}' for s in statuses if s.get('notice')]
   return '\n'.join(lines + ([''] + notes if notes else []))
 
 

@@ -29,7 +29,14 @@ Choices where the original source is gone or awkward:
 sizes and sha256 of what was fetched are recorded in DEST/MANIFEST.json. `releases.sha256`
 pins the sha256 of most fetched files (`Download.sha256`, by file name), as recorded by
 huggingface/datasets for the same URLs; PAN-X, ANLI v1.0, the TyDiQA dev archive,
-xquad.ru.json and Tatoeba's Telugu pair have no recorded hash and are not pinned.
+xquad.ru.json and Tatoeba's Telugu pair have no recorded hash and are not pinned; nor are
+XTREME-R's additions (UD v2.7, XCOPA's and LAReQA's branch archives, COPA, Mewsli-X,
+xquad.ro.json, the five added Tatoeba pairs): no recorded hash could be checked offline.
+
+XTREME-R: UD v2.7 is a second archive of the `udpos` data set (`udpos/ud-treebanks-v2.7/`,
+the five added languages only); PAN-X, XQuAD and Tatoeba fetch their added languages;
+`xcopa`, `copa`, `mewslix` and `lareqa` are new. Mewsli-X's WikiNews text cannot be
+downloaded as files (`Release.notice` says how to rebuild it).
 """
 
 import dataclasses
@@ -87,7 +94,8 @@ class Release:
 
   `absent`: (task, split, lang) files the release itself lacks (UD v2.5 has no dev set for
   some languages), so their absence is not a failed download. `manual`: the data set is not
-  downloadable; the text says where to get it and where to put it.
+  downloadable; the text says where to get it and where to put it. `notice`: a step the tool
+  cannot do for a data set it downloads (Mewsli-X's WikiNews text), shown in the closing table.
   """
   name: str
   folder: str
@@ -97,6 +105,7 @@ class Release:
   files: Sequence[Download] = ()
   absent: Sequence[tuple] = ()
   manual: str = ''
+  notice: str = ''
 
 
 _GLUE = 'https://dl.fbaipublicfiles.com/glue/data'
@@ -107,6 +116,16 @@ _XT_URL = 'https://storage.googleapis.com/xtreme_translations'
 _XT_HOME = 'https://github.com/google-research/xtreme#translations'
 _UD = ('https://lindat.mff.cuni.cz/repository/xmlui/bitstream/handle/11234/1-3105/'
        'ud-treebanks-v2.5.tgz')
+_UD27 = ('https://lindat.mff.cuni.cz/repository/xmlui/bitstream/handle/11234/1-3424/'
+         'ud-treebanks-v2.7.tgz')
+_MEWSLIX = 'https://storage.googleapis.com/gresearch/mewsli/mewsli-x_20220518_6.zip'
+_MEWSLIX_TEXT = (
+    "Mewsli-X's WikiNews mentions are released without their article text: rebuild them "
+    'with the dataset\'s own script (github.com/google-research/google-research, '
+    'dense_representations_for_entity_retrieval/mel: bash get-mewsli-x.sh), then shard them '
+    "as XTREME-R does (its utils_preprocess.py --task mewslix --data_dir <mel>/mewsli_x/output/"
+    'dataset --output_dir {dest}/mewslix) into mewslix/wikinews_mentions/ and '
+    'mewslix/wikinews_labels/; the candidate set and the English training pairs are here')
 
 RELEASES = (
     # The nine XTREME targets.
@@ -124,23 +143,27 @@ RELEASES = (
                         Unpack(('x-final/*',))),)),
     Release(
         'udpos', 'udpos', 'https://universaldependencies.org', 'per treebank (mostly CC BY-SA '
-        '4.0 / CC BY-NC-SA)', '0.36 GB',
-        # The treebanks of XTREME's languages only (XTREME converts only those).
+        '4.0 / CC BY-NC-SA)', '0.75 GB',
+        # The treebanks of XTREME's languages only (XTREME converts only those), and from UD
+        # v2.7 XTREME-R's five added languages (as its download script).
         files=(Download(_UD, 'tar', Unpack(tuple(f'ud-treebanks-v2.5/UD_*/{lang}_*-ud-*.conllu'
-                                                 for lang in L.UDPOS))),),
+                                                 for lang in L.UDPOS))),
+               Download(_UD27, 'tar', Unpack(tuple(
+                   f'ud-treebanks-v2.7/UD_*/{lang}_*-ud-*.conllu' for lang in L.UDPOS_V27)))),
         absent=tuple(('udpos', 'dev', lang) for lang in ('kk', 'th', 'tl', 'yo'))),
     Release(
         'panx', 'panx', 'https://github.com/afshinrahimi/mmner', 'not stated (WikiANN, '
         'Pan et al. 2017; splits of Rahimi et al. 2019)', '0.23 GB',
         files=(Download(
             'https://www.dropbox.com/s/dl/12h3qqog6q4bjve/panx_dataset.tar', 'tar',
-            Unpack(tuple(p for lang in L.PANX for p in (f'{lang}.tar.gz', f'*/{lang}.tar.gz')),
+            Unpack(tuple(p for lang in L.XTREME_R['panx']
+                         for p in (f'{lang}.tar.gz', f'*/{lang}.tar.gz')),
                    nested=Unpack(('train', 'dev', 'test'), into='panx_dataset',
                                  rename='{stem}-{path}'))),)),
     Release(
         'xquad', 'xquad', 'https://github.com/google-deepmind/xquad', 'CC BY-SA 4.0', '13 MB',
         files=tuple(Download(f'https://raw.githubusercontent.com/deepmind/xquad/master/'
-                             f'xquad.{lang}.json') for lang in L.XQUAD)),
+                             f'xquad.{lang}.json') for lang in L.XTREME_R['xquad'])),
     Release(
         'mlqa', 'mlqa', 'https://github.com/facebookresearch/MLQA', 'CC BY-SA 3.0', '75 MB',
         files=(Download('https://dl.fbaipublicfiles.com/MLQA/MLQA_V1.zip', 'zip',
@@ -162,8 +185,37 @@ RELEASES = (
         'tatoeba', 'tatoeba', 'https://github.com/facebookresearch/LASER/tree/main/data/tatoeba/v1',
         'CC BY 2.0 FR', '3 MB',
         files=tuple(Download(f'{_LASER}/tatoeba.{code}-eng.{ext}')
-                    for code in (L.TATOEBA_ISO3[lang] for lang in L.TATOEBA)
+                    for code in (L.TATOEBA_ISO3[lang] for lang in L.XTREME_R['tatoeba'])
                     for ext in (code, 'eng'))),
+    # XTREME-R's new tasks. XCOPA: its repository (gold test labels), English COPA (SuperGLUE)
+    # for training; Mewsli-X: the candidate set and Wikipedia pairs (`notice`); LAReQA: the
+    # XQuAD-R files of its repository (SQuAD v1.1 trains it: the squad data set).
+    Release(
+        'xcopa', 'xcopa', 'https://github.com/cambridgeltl/xcopa', 'CC BY 4.0', '0.5 MB',
+        files=(Download('https://github.com/cambridgeltl/xcopa/archive/master.zip', 'zip',
+                        Unpack(('xcopa-master/data/*.jsonl',), strip=1),
+                        name='xcopa-master.zip'),)),
+    Release(
+        'copa', 'copa', 'https://people.ict.usc.edu/~gordon/copa.html', 'BSD 2-Clause',
+        '44 KB',
+        files=(Download('https://dl.fbaipublicfiles.com/glue/superglue/data/v2/COPA.zip', 'zip',
+                        Unpack(('COPA/train.jsonl', 'COPA/val.jsonl'), strip=1)),)),
+    Release(
+        'mewslix', 'mewslix', 'https://github.com/google-research/google-research/tree/master/'
+        'dense_representations_for_entity_retrieval/mel', 'per source: WikiNews CC BY 2.5, '
+        'Wikipedia CC BY-SA 3.0', '0.3 GB (estimate)',
+        files=(Download(_MEWSLIX, 'zip', Unpack(('candidate_set_entities.jsonl',
+                                                 'wikipedia_pairs-train.jsonl',
+                                                 'wikipedia_pairs-dev.jsonl'))),),
+        absent=tuple(('mewslix', split, lang) for split in ('dev', 'test')
+                     for lang in L.XTREME_R['mewslix']),
+        notice=_MEWSLIX_TEXT),
+    Release(
+        'lareqa', 'lareqa', 'https://github.com/google-research-datasets/lareqa',
+        'CC BY-SA 4.0', '4 MB',
+        files=(Download('https://github.com/google-research-datasets/lareqa/archive/master.zip',
+                        'zip', Unpack(('lareqa-master/xquad-r/*.json',), strip=1),
+                        name='lareqa-master.zip'),)),
     # XTREME's translate-train files (tasks/translated.py): MNLI, PAWS-X, SQuAD v1.1 train and
     # dev, TyDiQA-GoldP train, machine-translated; the bucket's own layout. No recorded sha256.
     Release(

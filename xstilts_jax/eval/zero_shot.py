@@ -20,16 +20,16 @@ from xstilts_jax.eval import predict
 from xstilts_jax.eval import retrieval
 from xstilts_jax.eval import score
 from xstilts_jax.eval import submission
+from xstilts_jax.tasks import benchmarks
 from xstilts_jax.tasks import load
 
 
-def eval_languages(task, languages):
-  """The languages of `task` a run evaluates: those of `languages` the task has (all of its
-  languages when `languages` is empty or names none of them)."""
-  if not languages:
-    return list(task.languages)
-  wanted = [l for l in languages if l in task.languages]
-  return wanted or list(task.languages)
+def eval_languages(task, languages, benchmark=benchmarks.DEFAULT):
+  """The languages of `task` a run evaluates: those of `languages` the task has (the
+  benchmark's list for the task, `tasks/benchmarks.py`, when `languages` is empty or names
+  none of them)."""
+  wanted = [l for l in languages or () if l in task.languages]
+  return wanted or list(benchmarks.languages(task, benchmark))
 
 
 def _write(root, task, lang, values, *, labels=False, benchmark='xtreme'):

@@ -24,6 +24,7 @@ from xstilts_jax.models import hf_io
 from xstilts_jax.parallel import mesh as mesh_lib
 from xstilts_jax.parallel import rules as rules_lib
 from xstilts_jax.robustness import scorer as scorer_lib
+from xstilts_jax.tasks import benchmarks
 from xstilts_jax.tasks import load
 from xstilts_jax.tasks.registry import get_task
 
@@ -105,7 +106,8 @@ class Workdir:
   def targets(self, only=None):
     """Target tasks of the config (or those named in `only`), (trained, retrieval); a trained
     one must be finished."""
-    tasks = [self.task(n) for n in names(self.config.targets)]
+    tasks = [self.task(n) for n in benchmarks.target_names(
+        names(self.config.targets), self.config.get('benchmark', benchmarks.DEFAULT))]
     if only:
       unknown = sorted(set(only) - {t.name for t in tasks})
       if unknown:
@@ -121,8 +123,11 @@ class Workdir:
             [t for t in tasks if t.format == 'retrieval'])
 
   def languages(self, task):
+    """config.eval.languages the task has; else the run's benchmark list (config.benchmark)."""
     wanted = names(self.config.eval.languages)
-    return [l for l in task.languages if l in wanted] if wanted else list(task.languages)
+    if wanted:
+      return [l for l in task.languages if l in wanted]
+    return list(benchmarks.languages(task, self.config.get('benchmark', benchmarks.DEFAULT)))
 
   def test_examples(self, task, lang):
     """Test examples of one language (the first config.eval.max_examples), or None when the

@@ -99,3 +99,15 @@ def tatoeba(rows, lang, split=None):
     return []
   return [tatoeba_reader.shuffled_corpus(lang, [r['source_sentence'].strip() for r in rows],
                                          [r['target_sentence'].strip() for r in rows])]
+
+
+def xcopa(rows, lang, split=None, hub_id='cambridgeltl/xcopa'):
+  """cambridgeltl/xcopa `<lang>` (and aps/super_glue `copa`, English): premise, choice1,
+  choice2, question, label, idx, as the raw JSON lines."""
+  from xstilts_jax.tasks.readers import xcopa as xcopa_reader
+  return [xcopa_reader.xcopa_example(dict(r), f'{hub_id} {lang} {split} row', i)
+          for i, r in enumerate(rows)]
+
+
+def copa(rows, lang, split=None):
+  return xcopa(rows, lang, split, hub_id='aps/super_glue copa')

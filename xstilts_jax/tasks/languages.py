@@ -1,4 +1,4 @@
-"""XTREME language lists per target task, and the file codes their raw data uses.
+"""XTREME and XTREME-R language lists per target task, and the file codes their raw data uses.
 
 Codes are XTREME's two-letter codes everywhere; `TATOEBA_ISO3` (LASER file names),
 `TYDIQA_NAMES` (TyDiQA-GoldP dev file names) and `UDPOS_HUB_NAMES` (the `google/xtreme` hub
@@ -26,10 +26,12 @@ TATOEBA_ISO3 = {
     'ko': 'kor', 'ml': 'mal', 'mr': 'mar', 'nl': 'nld', 'pt': 'por', 'ru': 'rus', 'sw': 'swh',
     'ta': 'tam', 'te': 'tel', 'th': 'tha', 'tl': 'tgl', 'tr': 'tur', 'ur': 'urd', 'vi': 'vie',
     'zh': 'cmn',
+    # XTREME-R's five added languages (its utils_preprocess.tatoeba_preprocess).
+    'az': 'aze', 'lt': 'lit', 'pl': 'pol', 'uk': 'ukr', 'ro': 'ron',
 }
 
 # Pairs in the LASER v1 test files (1,000 unless listed): what a complete copy must hold.
-TATOEBA_SIZES = {lang: 1000 for lang in TATOEBA}
+TATOEBA_SIZES = {lang: 1000 for lang in TATOEBA + ('az', 'lt', 'pl', 'uk', 'ro')}
 TATOEBA_SIZES.update({'jv': 205, 'te': 234, 'ta': 307, 'sw': 390, 'th': 548, 'kk': 575,
                       'ml': 687, 'ka': 746})
 
@@ -66,3 +68,6 @@ XTREME_R = {
     'lareqa': XQUAD,
 }
 XTREME_R_LANGUAGES = tuple(sorted({l for langs in XTREME_R.values() for l in langs}))
+
+# UD-POS: XTREME-R reads its five added languages from UD v2.7 (XTREME's stay on v2.5).
+UDPOS_V27 = ('lt', 'pl', 'uk', 'wo', 'ro')

@@ -102,9 +102,9 @@ def local_patterns(task: registry.Task, split: str, lang: str, data_dir: str) ->
   one per entry of `LocalSource.paths[split]`. Preflight checks these without reading them."""
   if task.local is None:
     raise ValueError(f'task {task.name!r} has no local source')
-  if split not in task.local.paths:
+  patterns = task.local.split_paths(split, lang)
+  if patterns is None:
     raise ValueError(f'task {task.name!r}: no local files for split {split!r}')
-  patterns = task.local.paths[split]
   patterns = (patterns,) if isinstance(patterns, str) else tuple(patterns)
   code = task.file_codes.get(lang, lang)
   return tuple(os.path.join(data_dir, p.format(lang=lang, code=code, split=split))
@@ -113,7 +113,7 @@ def local_patterns(task: registry.Task, split: str, lang: str, data_dir: str) ->
 
 def _load_local(task: registry.Task, split: str, lang: str, data_dir: str) -> tuple:
   """(examples, the files read)."""
-  single = isinstance(task.local.paths.get(split), str) if task.local else False
+  single = isinstance(task.local.split_paths(split, lang), str) if task.local else False
   files = []
   for pattern in local_patterns(task, split, lang, data_dir):
     matches = sorted(glob.glob(pattern))
@@ -141,7 +141,7 @@ def _hub_plan(task: registry.Task, split: str, lang: str) -> list:
     raise ValueError(f'task {task.name!r}: split {split!r} exists for English only (zero-shot '
                      f'transfer); got language {lang!r}')
   for source in task.hub_sources:
-    if split in source.splits:
+    if source.serves(split, lang):
       hub_split = source.splits[split]
       name = (source.name.format(lang=lang, code=task.file_codes.get(lang, lang))
               if source.name else None)
@@ -150,6 +150,12 @@ def _hub_plan(task: registry.Task, split: str, lang: str) -> list:
       return [(HubRef(source.path, name, hub_split, source.revision, source.note, data_file,
                       source.builder), source)]
   served = sorted({s for source in task.hub_sources for s in source.splits})
+  if split in served:
+    raise ValueError(f'task {task.name!r}: no hub copy of split {split!r} in language {lang!r} '
+                     '(the hub copies have ' + '; '.join(
+                         f'{source.path}: {" ".join(source.languages)}'
+                         for source in task.hub_sources if split in source.splits) +
+                     '); use the local files (--config.data.source=local)')
   raise ValueError(f'task {task.name!r}: no hub split for {split!r}; its hub copies serve '
                    f'{", ".join(served)}')
 

@@ -1,14 +1,17 @@
 """The task registry: a task is data (name, format, labels, languages, metric, sources).
 
 Entries live in `intermediate.py` (English intermediate tasks), `xtreme.py` (the nine
-XTREME target tasks) and `mlm.py` (continued multilingual MLM); each calls `register`.
+XTREME target tasks, with the languages XTREME-R added), `xtreme_r.py` (XTREME-R's new XCOPA,
+Mewsli-X and LAReQA) and `mlm.py` (continued multilingual MLM); each calls `register`.
+A task's `languages` are all it has data for; which of them a benchmark evaluates is
+`benchmarks.py`'s.
 Adding a task (XCOPA, say) is one `Task(...)` (tests/tasks/test_new_task.py shows it).
 """
 
 import dataclasses
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Union
 
-FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm')
+FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm', 'ranking')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,10 +24,17 @@ class LocalSource:
   `reader(files, lang=..., split=..., **kwargs)` returns typed examples (`examples.py`);
   `files` is the sorted list of matches of a single pattern, or, for a tuple of patterns,
   one such list per pattern. A pattern that matches nothing is an error in `load.py`.
+  `lang_paths` maps a language to its own {split: pattern(s)} where its files live elsewhere
+  (UD-POS's five XTREME-R languages: UD v2.7; XCOPA's English: COPA).
   """
   reader: Callable[..., Sequence[Any]]
   paths: Mapping[str, Any]
   kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+  lang_paths: Mapping[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+
+  def split_paths(self, split: str, lang: str):
+    """The pattern(s) of one split and language (None when the split has no files)."""
+    return self.lang_paths.get(lang, {}).get(split, self.paths.get(split))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +49,8 @@ class HubSource:
   Raw release files instead of a hub dataset: `builder` names a packaged `datasets` builder
   ('csv', 'json') and `data_files` maps each hub split to a URL (`{revision}` is filled in);
   `path` then names the repository the files come from. `load_kwargs` go to `load_dataset`.
+  `languages`: the languages this copy has ('' = every language of the task); another copy
+  of the task, or none, serves the rest (google/xtreme has XTREME's languages, not XTREME-R's).
   """
   path: str
   name: Optional[str]
@@ -49,6 +61,10 @@ class HubSource:
   builder: Optional[str] = None
   data_files: Optional[Mapping[str, str]] = None
   load_kwargs: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+  languages: Sequence[str] = ()
+
+  def serves(self, split: str, lang: str) -> bool:
+    return split in self.splits and (not self.languages or lang in self.languages)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +83,7 @@ class Task:
   no_hub: str = ''                   # why there is no hub copy and what to do instead
   file_codes: Mapping[str, str] = dataclasses.field(default_factory=dict)
   num_choices: int = 0              # multiple choice only
-  xtreme_name: Optional[str] = None  # official XTREME task name, target tasks only
+  xtreme_name: Optional[str] = None  # official XTREME (-R) task name, target tasks only
   category: Optional[str] = None     # XTREME category: classification, structured, qa, retrieval
   parts: Sequence[str] = ()          # composite tasks (ANLI+): member tasks sharing one head
   head: Optional[str] = None         # name of the head this task trains; defaults to `name`
@@ -119,4 +135,4 @@ def all_tasks() -> dict:
 
 def _load_entries():
   # Entry modules register on import; imported lazily so readers stay importable alone.
-  from xstilts_jax.tasks import intermediate, mlm, translated, xtreme  # noqa: F401
+  from xstilts_jax.tasks import intermediate, mlm, translated, xtreme, xtreme_r  # noqa: F401

@@ -1,5 +1,10 @@
 """The nine XTREME target tasks (PROTOCOL.md), read from XTREME's download layout or the hub.
 
+Each holds every language XTREME or XTREME-R evaluates (UD-POS 38, PAN-X 48, XQuAD 12, Tatoeba
+41); `benchmarks.py` says which a benchmark scores. XTREME-R's added UD-POS languages (lt pl
+uk wo ro) come from UD v2.7, as XTREME-R's download script takes them; the hub copies
+(google/xtreme) have XTREME's languages only, XQuAD's Romanian is google/xquad's.
+
 Training data is English only (zero-shot): train paths name the English files, and asking for
 a non-English train split is an error.
 XNLI trains on MNLI (XNLI-MT-1.0's `multinli.train.en.tsv`, what XTREME trains on), XQuAD and
@@ -10,12 +15,14 @@ BUCC and Tatoeba have no training split. Local layouts, relative to the data dir
   xnli/XNLI-1.0/xnli.{dev,test}.tsv, xnli/XNLI-MT-1.0/multinli/multinli.train.en.tsv
   pawsx/x-final/<lang>/{train,dev_2k,test_2k}.tsv
   udpos/ud-treebanks-v2.5/UD_*/<lang>_*-ud-{train,dev,test}.conllu
+  udpos/ud-treebanks-v2.7/UD_*/<lang>_*-ud-{dev,test}.conllu     (lt pl uk wo ro)
   panx/panx_dataset/<lang>-{train,dev,test}
   xquad/xquad.<lang>.json
   mlqa/MLQA_V1/{dev,test}/{dev,test}-context-<lang>-question-<lang>.json
   tydiqa/tydiqa-goldp-v1.1-train.json, tydiqa/tydiqa-goldp-v1.1-dev/tydiqa-goldp-dev-<name>.json
   bucc2018/<lang>-en.{sample,training}.{<lang>,en,gold}
   tatoeba/tatoeba.<iso3>-eng.{<iso3>,eng}
+  (xquad/xquad.ro.json, panx/panx_dataset/<lang>-*, tatoeba/* of XTREME-R's added languages)
 
 Hub copies are pinned to commits: facebook/xnli, google-research-datasets/paws-x (Parquet on
 main; full shas as public projects pin them), google/xtreme (Parquet on main; no commit sha could be verified offline,
@@ -72,6 +79,7 @@ _SQUAD_SPLITS = {'train': 'squad/train-v1.1.json', 'dev': 'squad/dev-v1.1.json'}
 XNLI_REVISION = 'b8dd5d7af51114dbda02c0e3f6133f332186418e'
 PAWSX_REVISION = '4cd8187c404bda33cb1f62b49b001115862acf37'
 XTREME_REVISION = 'main'  # google/xtreme: no verified commit sha yet (see the docstring)
+XQUAD_REVISION = 'main'   # google/xquad: likewise
 
 register(Task(
     name='xnli', xtreme_name='XNLI', category='classification', format='classification',
@@ -104,16 +112,18 @@ register(Task(
 
 register(Task(
     name='udpos', xtreme_name='UD-POS', category='structured', format='tagging',
-    metric='seqeval_f1', labels=conllu.UPOS, languages=languages.UDPOS,
+    metric='seqeval_f1', labels=conllu.UPOS, languages=languages.XTREME_R['udpos'],
     file_codes=languages.UDPOS_HUB_NAMES,
     local=LocalSource(
         reader=_english_only(conllu.read_conllu),
         paths={'train': 'udpos/ud-treebanks-v2.5/UD_*/en_*-ud-train.conllu',
-               **{s: f'udpos/ud-treebanks-v2.5/UD_*/{{lang}}_*-ud-{s}.conllu' for s in ('dev', 'test')}}),
+               **{s: f'udpos/ud-treebanks-v2.5/UD_*/{{lang}}_*-ud-{s}.conllu' for s in ('dev', 'test')}},
+        lang_paths={lang: {s: f'udpos/ud-treebanks-v2.7/UD_*/{lang}_*-ud-{s}.conllu'
+                           for s in ('dev', 'test')} for lang in languages.UDPOS_V27}),
     hub=HubSource(
         path='google/xtreme', name='udpos.{code}',
         splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.udpos,
-        revision=XTREME_REVISION,
+        revision=XTREME_REVISION, languages=languages.UDPOS,
         note='The hub copy keeps the split syntactic words of multi-word tokens (zu + dem, not '
              "'zum'), so its words and tags differ from XTREME's fused-form conversion; scores "
              'are not comparable. Use the local UD v2.5 source for XTREME numbers.'),
@@ -121,7 +131,7 @@ register(Task(
 
 register(Task(
     name='panx', xtreme_name='PAN-X', category='structured', format='tagging',
-    metric='seqeval_f1', labels=panx.LABELS, languages=languages.PANX,
+    metric='seqeval_f1', labels=panx.LABELS, languages=languages.XTREME_R['panx'],
     local=LocalSource(
         reader=_english_only(panx.read_panx),
         paths={'train': 'panx/panx_dataset/en-train',
@@ -129,21 +139,24 @@ register(Task(
     hub=HubSource(
         path='google/xtreme', name='PAN-X.{lang}',
         splits={'train': 'train', 'dev': 'validation', 'test': 'test'}, convert=hub_xtreme.panx,
-        revision=XTREME_REVISION,
+        revision=XTREME_REVISION, languages=languages.PANX,
         note="XTREME's balanced train/dev/test splits of WikiANN (Rahimi et al.), as local."),
 ))
 
 register(Task(
     name='xquad', xtreme_name='XQuAD', category='qa', format='span_qa', metric='squad_f1_em',
-    languages=languages.XQUAD, max_seq_length=384,
+    languages=languages.XTREME_R['xquad'], max_seq_length=384,
     local=LocalSource(
         reader=_english_only(squad.read_squad, splits=('train', 'dev')),
         paths={**_SQUAD_SPLITS, 'test': 'xquad/xquad.{lang}.json'}),
     hub=(SQUAD_V1_HUB, HubSource(
         path='google/xtreme', name='XQuAD.{lang}', splits={'test': 'validation'},
-        convert=hub_xtreme.squad_rows, revision=XTREME_REVISION,
-        note="Test split = hub split validation; train/dev are SQuAD v1.1 (rajpurkar/squad). "
-             "deepmind/xquad's later 'ro' is not an XTREME language.")),
+        convert=hub_xtreme.squad_rows, revision=XTREME_REVISION, languages=languages.XQUAD,
+        note='Test split = hub split validation; train/dev are SQuAD v1.1 (rajpurkar/squad).'),
+        HubSource(
+            path='google/xquad', name='xquad.{lang}', splits={'test': 'validation'},
+            convert=hub_xtreme.squad_rows, revision=XQUAD_REVISION, languages=('ro',),
+            note="XTREME-R's Romanian XQuAD (google/xquad; google/xtreme has XTREME's 11).")),
 ))
 
 register(Task(
@@ -198,14 +211,15 @@ register(Task(
 
 register(Task(
     name='tatoeba', xtreme_name='Tatoeba', category='retrieval', format='retrieval',
-    metric='accuracy', languages=languages.TATOEBA, splits=('test',), max_seq_length=512,
+    metric='accuracy', languages=languages.XTREME_R['tatoeba'], splits=('test',),
+    max_seq_length=512,
     file_codes=languages.TATOEBA_ISO3,
     local=LocalSource(
         reader=tatoeba.read_tatoeba,
         paths={'test': ('tatoeba/tatoeba.{code}-eng.{code}', 'tatoeba/tatoeba.{code}-eng.eng')}),
     hub=HubSource(
         path='google/xtreme', name='tatoeba.{code}', splits={'test': 'validation'},
-        convert=hub_xtreme.tatoeba, revision=XTREME_REVISION,
+        convert=hub_xtreme.tatoeba, revision=XTREME_REVISION, languages=languages.TATOEBA,
         note='Aligned pairs (hub split validation); the converter applies the same '
              'alphabetical shuffle of the English side as the local reader.'),
 ))

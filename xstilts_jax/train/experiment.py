@@ -186,13 +186,13 @@ def run(config, workdir):
     preemption.check(f'phase_done.target_{task.name}', f'after phase target_{task.name}')
     done = progress[task.name]
     _log(f'[target_{task.name}] zero-shot on the test split of '
-         f'{len(zero_shot.eval_languages(task, languages))} languages'
+         f'{len(plan.eval_languages(task, config))} languages'
          + (f' ({len(done.done)} finished earlier)' if done.done else ''))
     per_lang = zero_shot.run_task(
         task, trainer.predict_fns[task.head_name], params, tokenizer, pred_dir=pred_dir,
         label_dir=label_dir, max_seq_length=loop.seq_length(task, config.target),
         batch_size=config.eval.batch_size, load_kwargs=loop.load_kwargs(config),
-        languages=languages, max_examples=config.eval.max_examples,
+        languages=plan.eval_languages(task, config), max_examples=config.eval.max_examples,
         sharding=trainer.batch_sharding, qa_options=qa_options,
         skip_missing=config.eval.skip_missing_languages, log=_log, done=done.done,
         on_language=done.on_language, benchmark=benchmark)
@@ -247,14 +247,15 @@ def run_retrieval(tasks, encoder, model_config, tokenizer, config, mesh, pred_di
   out = {'layer': r.layer}
   for task in tasks:
     _log(f'[retrieval] {task.name}: layer {r.layer} mean-pooled, '
-         f'{len(task.languages)} languages')
+         f'{len(plan.eval_languages(task, config))} languages')
     # Progress keys are '<task>/<lang>': one file for both tasks.
     done = {k.split('/', 1)[1]: v for k, v in progress.done.items()
             if k.startswith(task.name + '/')}
     out[task.name] = zero_shot.run_retrieval(
         task, encode_fn, params, tokenizer, pred_dir=pred_dir, label_dir=label_dir,
         max_seq_length=r.max_seq_length, batch_size=r.batch_size,
-        load_kwargs=loop.load_kwargs(config), languages=languages, bucc_k=r.bucc_k,
+        load_kwargs=loop.load_kwargs(config), languages=plan.eval_languages(task, config),
+        bucc_k=r.bucc_k,
         skip_missing=config.eval.skip_missing_languages, log=_log, done=done,
         on_language=lambda lang, entry, t=task.name: progress.on_language(f'{t}/{lang}', entry),
         benchmark=config.get('benchmark', 'xtreme'))

@@ -7,8 +7,12 @@ prints), so what is checked is what runs:
                    as anli_plus reads its parts' files); continued MLM (`mlm`) reads the train
                    text of each language of config.mlm.languages ('' = all 40)
   target_<task>    each trained XTREME target of config.targets: English train + dev, then the
-                   test split of every evaluated language (config.eval.languages)
+                   test split of every evaluated language (config.eval.languages; '' = the
+                   benchmark's list, config.benchmark)
   retrieval        BUCC and Tatoeba: every split of every evaluated language, no training
+
+config.benchmark ('xtreme' or 'xtreme-r', `tasks/benchmarks.py`) sets the language lists, and
+the targets when config.targets is left at XTREME's nine (the default): XTREME-R's ten.
 
 A trained task also reads its translations in each language of the phase's `translated`
 section (data/translated.py), when XTREME has them.
@@ -23,6 +27,7 @@ from typing import Any, Optional
 
 from xstilts_jax.data import translated
 from xstilts_jax.eval import zero_shot
+from xstilts_jax.tasks import benchmarks
 from xstilts_jax.tasks import load
 from xstilts_jax.tasks.registry import all_tasks, get_task
 from xstilts_jax.train import loop
@@ -53,6 +58,21 @@ def names(text) -> list:
   return [n.strip() for n in str(text or '').split(',') if n.strip()]
 
 
+def benchmark(config) -> str:
+  return benchmarks.check(config.get('benchmark', benchmarks.DEFAULT))
+
+
+def target_names(config) -> list:
+  """config.targets; left at XTREME's nine (the default) under config.benchmark='xtreme-r',
+  XTREME-R's ten instead."""
+  return benchmarks.target_names(names(config.targets), benchmark(config))
+
+
+def eval_languages(task, config) -> list:
+  """The languages a run evaluates `task` in (config.eval.languages, config.benchmark)."""
+  return zero_shot.eval_languages(task, names(config.eval.languages), benchmark(config))
+
+
 def resolve(task, config):
   """The task with the label list of the data it will read (CCG's supertags)."""
   return load.resolve_task(task, config.data.data_dir or None)
@@ -78,7 +98,7 @@ def _train_reads(task, config, settings):
 
 def _eval_reads(task, config):
   skip = config.eval.skip_missing_languages
-  langs = zero_shot.eval_languages(task, names(config.eval.languages))
+  langs = eval_languages(task, config)
   if task.format == 'retrieval':  # as zero_shot.run_retrieval: BUCC dev + test, Tatoeba test
     return tuple(Read(task, split, lang, 'eval', skip) for lang in langs for split in task.splits)
   return tuple(Read(task, 'test', lang, 'eval', skip) for lang in langs)
@@ -88,7 +108,7 @@ def eval_language_notes(config) -> list:
   """How config.eval.languages applies to each target lacking some of them, one line each."""
   wanted = names(config.eval.languages)
   notes = []
-  for name in names(config.targets):
+  for name in target_names(config):
     try:
       task = get_task(name)
     except KeyError:
@@ -96,7 +116,7 @@ def eval_language_notes(config) -> list:
     lacks = [l for l in wanted if l not in task.languages]
     if not wanted or not task.xtreme_name or not lacks:
       continue
-    used = zero_shot.eval_languages(task, wanted)
+    used = eval_languages(task, config)
     how = (f'evaluates all its {len(used)} languages' if len(lacks) == len(wanted)
            else f'evaluates {",".join(used)}')
     notes.append(f'config.eval.languages: {task.name} has no {",".join(lacks)}; {how}')
@@ -119,7 +139,12 @@ def phases(config) -> list:
 
   intermediate = [t for t in (lookup(n, 'intermediate.tasks')
                               for n in names(config.intermediate.tasks)) if t]
-  targets = [t for t in (lookup(n, 'targets') for n in names(config.targets)) if t]
+  try:
+    listed = target_names(config)
+  except ValueError as e:
+    errors.append(str(e))
+    listed = []
+  targets = [t for t in (lookup(n, 'targets') for n in listed) if t]
   for t in targets:
     if not t.xtreme_name:
       errors.append(f'config.targets: {t.name!r} is not an XTREME target task')

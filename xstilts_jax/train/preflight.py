@@ -22,6 +22,7 @@ import os
 import time
 from typing import Optional
 
+from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import tokenizer as tokenizer_lib
 from xstilts_jax.tasks import load
 from xstilts_jax.train import loop
@@ -333,6 +334,9 @@ def check(config, workdir: str, log=print) -> list:
 # ---------------------------------------------------------------- dry run
 
 def _count(examples) -> str:
+  if examples and hasattr(examples[0], 'queries'):  # a ranking corpus (Mewsli-X, LAReQA)
+    c = examples[0]
+    return f'{len(c.queries)} queries, {len(c.candidates)} candidates'
   if examples and hasattr(examples[0], 'gold'):  # retrieval corpora
     c = examples[0]
     if len(c.source) == len(c.target) == len(c.gold):  # fully aligned (Tatoeba)
@@ -359,7 +363,11 @@ def dry_run(config, workdir: str, phases, log=print) -> None:
       continue
     log(f'[{phase.name}] → {folder}')
     tasks = [plan_lib.resolve(t, config) for t in phase.tasks]
-    if phase.settings is not None:
+    unbuilt = [t for t in tasks if t.format not in featurize_lib.FEATURIZERS]
+    if phase.settings is not None and unbuilt:  # a format whose model this build lacks yet
+      log(f'  steps not counted: no featurizer for format '
+          f'{", ".join(sorted({t.format for t in unbuilt}))} in this build')
+    elif phase.settings is not None:
       s = phase.settings
       data = loop.prepare_data(tasks, tokenizer, config, s, log=log)
       how = ('config num_steps' if s.num_steps > 0 else
