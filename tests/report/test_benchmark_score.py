@@ -86,3 +86,11 @@ def test_grid_selection_is_scored_on_the_runs_benchmark():
   per_cell['qqp'] = {0: dict(_scores(base), benchmark='xtreme')}
   with pytest.raises(ValueError, match='runs scored on different benchmarks'):
     aggregate.aggregate(per_cell, 'baseline')
+
+
+def test_report_and_task_tables_name_the_same_tasks():
+  """report/benchmark.py (categories, score) and tasks/benchmarks.py (targets, languages)
+  must agree on what each benchmark is made of."""
+  from xstilts_jax.tasks import benchmarks as task_benchmarks
+  for name in benchmark.BENCHMARKS:
+    assert sorted(benchmark.tasks(name)) == sorted(task_benchmarks.targets(name)), name
