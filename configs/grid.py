@@ -25,6 +25,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 INTERMEDIATE = cells_lib.INTERMEDIATE
 SEEDS = cells_lib.SEEDS
 CELLS = tuple(cells_lib.CELLS)
+VARIANT_OF = cells_lib.VARIANT_OF     # translated-data cell -> its intermediate task
 
 
 def get_config(arg='mnli,0'):
