@@ -22,6 +22,9 @@ def _scores(xnli, pawsx=None):
 def test_tiers_follow_joshi_classes():
   assert [tiers.tier(l) for l in ('en', 'hi', 'th', 'sw', 'yo', 'te', 'xx')] == [
       'high', 'high', 'mid', 'low', 'low', 'low', None]
+  # Every XTREME and XTREME-R language has a class (tiers.py: checked against lang2tax).
+  assert [l for l in languages.XTREME_R_LANGUAGES + languages.PANX if tiers.tier(l) is None] == []
+  assert (tiers.JOSHI_CLASS['az'], tiers.JOSHI_CLASS['ht']) == (1, 2)
 
 
 def test_paired_differences_spread_worst_and_tiers():
