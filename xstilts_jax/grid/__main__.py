@@ -167,11 +167,11 @@ def cmd_study(args):
   if args.root:
     seeds = (state_lib.read_json(state_lib.grid_dir(args.root, 'grid.json')) or {}).get(
         'seeds') or list(cells_lib.SEEDS)
-  groups, robustness = {}, {}
+  groups, robustness, regimes = {}, {}, {}
   for text in args.group:
     name, members = _assignment(text, '--group')
     workdirs = _members(members, args.root, seeds)
-    groups[name], robustness[name] = [], []
+    groups[name], robustness[name], regimes[name] = [], [], []
     for w in workdirs:
       scores = state_lib.results(os.path.dirname(os.path.abspath(w)),
                                  os.path.basename(os.path.abspath(w)))
@@ -180,12 +180,14 @@ def cmd_study(args):
                          'run finished?)')
       groups[name].append(scores)
       robustness[name].append(_robustness(w))
+      phases = (state_lib.read_json(os.path.join(w, 'results.json')) or {}).get('phases')
+      regimes[name].append(study_lib.describe_regime(phases))
   comparisons = []
   for text in args.compare:
     if ':' not in text:
       raise SystemExit(f'error: --compare {text!r}: expected A:B (reports B − A)')
     comparisons.append(tuple(text.split(':', 1)))
-  result = study_lib.study(groups, comparisons, robustness)
+  result = study_lib.study(groups, comparisons, robustness, regimes)
   paths = study_lib.write(result, args.out, args.title)
   print(open(paths['markdown'], encoding='utf-8').read())
   print('written: ' + ', '.join(sorted(paths.values())))
