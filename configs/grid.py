@@ -2,7 +2,9 @@
 
 One run = one intermediate task and one seed; it trains all nine XTREME targets from that
 intermediate encoder, so 9 intermediate tasks × 9 targets is 9 runs per seed (+ the XLM-R
-baseline without phase 2, + the multi-task run). The cells are data in
+baseline without phase 2, + the multi-task run, + MNLI and SQuAD v1.1 on translated and on
+mixed English + translated data: `mnli_translated`, `mnli_mixed`, `squad_v1_translated`,
+`squad_v1_mixed`). The cells are data in
 `xstilts_jax/grid/cells.py`; the argument after the colon picks one:
 
   python -m xstilts_jax.main --config configs/grid.py:squad_v1,1 --workdir runs/grid/squad_v1-s1
@@ -25,6 +27,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 INTERMEDIATE = cells_lib.INTERMEDIATE
 SEEDS = cells_lib.SEEDS
 CELLS = tuple(cells_lib.CELLS)
+VARIANT_OF = cells_lib.VARIANT_OF     # translated-data cell -> its intermediate task
 
 
 def get_config(arg='mnli,0'):

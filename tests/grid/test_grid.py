@@ -1,12 +1,14 @@
 """The grid as one command, end to end on the tiny config (one shared grid root):
 
 baseline + 2 intermediate tasks (mnli, qqp) × 2 seeds × 2 targets (pawsx: trained and
-scored zero-shot on 7 languages; bucc2018: retrieval, no training), 8 steps per phase, plus
-a cell whose data_dir does not exist (fails at preflight). Before the full `run`, one run is
+scored zero-shot on 7 languages; bucc2018: retrieval, no training), 8 steps per phase, the
+grid's translated-data cell mnli_translated (MNLI on the shipped translate-train fixtures of
+its 14 languages, no English), plus a cell whose data_dir does not exist (fails at
+preflight). Before the full `run`, one run is
 started alone and SIGKILLed midway (between its finished intermediate phase and its target
 phase); the full `run` resumes it. Then: a second `run` starts no subprocess, `status` lists
 the failing cell with its error, `report` writes the tables and the heatmap, and `study`
-compares named groups of these workdirs.
+compares English with translated MNLI (named groups of these workdirs).
 """
 
 import csv
@@ -19,12 +21,14 @@ import time
 
 import pytest
 
+from xstilts_jax.tasks import languages
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.path.join(ROOT, '.jax_cache')
 FAST = ['targets=pawsx,bucc2018', 'intermediate.num_steps=8', 'target.num_steps=8',
         'checkpoint.every=4', 'intermediate.eval_every=0', 'target.eval_every=0',
         'eval.max_examples=8', f'compilation_cache={CACHE}']
-CELLS, SEEDS = ['baseline', 'mnli', 'qqp', 'broken'], [0, 1]
+CELLS, SEEDS = ['baseline', 'mnli', 'qqp', 'mnli_translated', 'broken'], [0, 1]
 GRID = ['--base', 'tiny', '--cells', ','.join(CELLS), '--seeds', '0,1',
         '--cell-set', 'broken:data.data_dir=/nonexistent/xstilts_data'] + [
             a for s in FAST for a in ('--set', s)]
@@ -111,7 +115,7 @@ def test_run_runs_every_cell_and_fails_only_the_broken_one(root):
         scores = _read(results)['scores']
         assert set(scores['tasks']) == {'pawsx', 'bucc2018'}
         assert scores['tasks']['pawsx']['score'] is not None
-  assert '6 done, 2 failed' in first.stdout, first.stdout
+  assert '8 done, 2 failed' in first.stdout, first.stdout
 
 
 def test_status_shows_done_and_the_failure_with_its_error(root):
@@ -123,7 +127,7 @@ def test_status_shows_done_and_the_failure_with_its_error(root):
     assert row.split()[2] == ('failed' if cell == 'broken' else 'done'), out.stdout
   # The preflight's own message: which folder is missing and how to get the data.
   assert '/nonexistent/xstilts_data: no such folder' in out.stdout
-  assert '6 done, 0 running, 2 failed, 0 pending' in out.stdout
+  assert '8 done, 0 running, 2 failed, 0 pending' in out.stdout
 
 
 def test_a_second_run_does_no_work(root):
@@ -163,7 +167,7 @@ def test_report_writes_tables_and_heatmap_with_the_grid_numbers(root):
   best = max(('mnli', 'qqp'), key=mean.get)   # a tie goes to the first cell
   assert agg['best']['pawsx']['cell'] == best
   # Only 2 of the 9 tasks: no XTREME score, and the report says why.
-  assert agg['selection']['xtreme_score'] is None
+  assert agg['selection']['score'] is None and agg['selection']['benchmark'] == 'xtreme'
   assert 'xnli' in agg['selection']['reason']
   with open(os.path.join(rep, 'grid.csv'), newline='') as f:
     rows = list(csv.DictReader(f))
@@ -171,13 +175,26 @@ def test_report_writes_tables_and_heatmap_with_the_grid_numbers(root):
   assert 'Best intermediate cell per target' in open(os.path.join(rep, 'grid.md')).read()
 
 
-def test_study_compares_named_groups_with_robustness_where_present(root, tmp_path):
-  """'english' = the mnli runs, 'translated' = the qqp runs: a stand-in (translate-train data
-  does not exist yet), the comparison code does not depend on what the groups hold. A
-  robustness report in the format of the robustness CLI (`robustness/report/report.json`,
-  hand-written here) sits in both seed-0 workdirs, none in seed 1."""
+def test_translated_runs_record_their_regime(root):
   r = root['root']
-  drops = {'mnli-s0': 4.0, 'qqp-s0': 1.5}
+  for seed in SEEDS:
+    phases = _read(os.path.join(r, f'mnli_translated-s{seed}', 'results.json'))['phases']
+    regime = phases['intermediate']['data_regime']['mnli']
+    assert regime['regime'] == 'translated' and regime['english_examples'] == 0
+    assert regime['languages'] == [l for l in languages.XNLI if l != 'en']
+    assert regime['translations'] == 'xnli_translate_train'
+    assert regime['per_language']['de']['invalid_label'] == 1   # the fixture's bad row
+    english = _read(os.path.join(r, f'mnli-s{seed}', 'results.json'))['phases']
+    assert english['intermediate']['data_regime']['mnli']['regime'] == 'english'
+
+
+def test_study_compares_english_and_translated_with_robustness_where_present(root, tmp_path):
+  """'english' = the mnli runs, 'translated' = the mnli_translated runs (MNLI's translate-train
+  fixtures). A robustness report in the format of the robustness CLI
+  (`robustness/report/report.json`, hand-written here) sits in both seed-0 workdirs, none in
+  seed 1. Tiny runs: the numbers are noise; the test checks the arithmetic and the files."""
+  r = root['root']
+  drops = {'mnli-s0': 4.0, 'mnli_translated-s0': 1.5}
   for name, drop in drops.items():
     path = os.path.join(r, name, 'robustness', 'report', 'report.json')
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -186,14 +203,21 @@ def test_study_compares_named_groups_with_robustness_where_present(root, tmp_pat
                               'mean': 40.0}], 'rows': []}, f)
   out_dir = str(tmp_path / 'study')
   out = grid('study', '--root', r, '--out', out_dir, '--group', 'english=mnli',
-             '--group', 'translated=qqp', '--group', 'baseline=baseline',
+             '--group', 'translated=mnli_translated', '--group', 'baseline=baseline',
              '--compare', 'english:translated', '--compare', 'baseline:english')
   assert out.returncode == 0, out.stdout + out.stderr
   study = _read(os.path.join(out_dir, 'study.json'))
+  # Which data produced each group's numbers, from its runs' results.json.
+  assert all(l.startswith('intermediate mnli: translated, 14 languages (ar bg de')
+             for l in study['regimes']['translated']), study['regimes']
+  assert study['regimes']['english'] == ['intermediate mnli: english; target_pawsx pawsx: '
+                                         'english'] * 2
+  assert 'intermediate mnli: translated, 14 languages' in open(
+      os.path.join(out_dir, 'study.md')).read()
   c = study['comparisons'][0]
   assert (c['a'], c['b'], c['pairs']) == ('english', 'translated', 2)
   de = next(x for x in c['langs'] if x['task'] == 'pawsx' and x['lang'] == 'de')
-  diffs = [_pawsx(r, f'qqp-s{s}')['langs']['de']['accuracy'] -
+  diffs = [_pawsx(r, f'mnli_translated-s{s}')['langs']['de']['accuracy'] -
            _pawsx(r, f'mnli-s{s}')['langs']['de']['accuracy'] for s in SEEDS]
   assert de['diff'] == pytest.approx(sum(diffs) / 2) and de['tier'] == 'high'
   target = next(x for x in c['targets'] if x['task'] == 'pawsx')
@@ -206,6 +230,12 @@ def test_study_compares_named_groups_with_robustness_where_present(root, tmp_pat
   assert c['robustness'] == [dict(task='pawsx', kind='typo', level=0.1, a_drop=4.0,
                                   b_drop=1.5, drop_diff=-2.5)]
   assert study['comparisons'][1]['robustness'] == []   # the baseline runs have none
+  with open(os.path.join(out_dir, 'languages.csv'), newline='') as f:
+    rows = [x for x in csv.DictReader(f) if x['a'] == 'english']
+  assert len(rows) == 7 + 4 and {x['task'] for x in rows} == {'pawsx', 'bucc2018'}
   for f in ('study.md', 'languages.csv', 'targets.csv', 'tiers.csv', 'robustness.csv',
             'plots/translated_minus_english.png', 'plots/english_minus_baseline.png'):
     assert os.path.getsize(os.path.join(out_dir, f)) > 0, f
+  with open(os.path.join(out_dir, 'plots', 'translated_minus_english.png'), 'rb') as f:
+    assert f.read(8) == b'\x89PNG\r\n\x1a\n'
+  print(open(os.path.join(out_dir, 'study.md')).read())

@@ -4,7 +4,6 @@ the grid's tables use it, for XTREME and XTREME-R."""
 import pytest
 
 from xstilts_jax.eval import xtreme_tasks
-from xstilts_jax.grid import aggregate
 from xstilts_jax.report import benchmark
 from xstilts_jax.report import tables
 
@@ -67,25 +66,6 @@ def test_report_shows_the_xtreme_r_table():
   assert '| retrieval | tatoeba, mewslix, lareqa | 90.00 |' in md
   assert '| classification | xnli, xcopa | 15.00 |' in md
   assert '| lareqa | 100.00 |' in md
-
-
-def test_grid_selection_is_scored_on_the_runs_benchmark():
-  base = _numbers(XTREME_R)
-  better = {t: v + 1 for t, v in base.items()}
-  per_cell = {'baseline': {0: _scores(base)}, 'mnli': {0: _scores(better), 1: _scores(base)}}
-  agg = aggregate.aggregate(per_cell, 'baseline')
-  assert agg['targets'] == list(XTREME_R)
-  selection = agg['selection']
-  means = {t: (better[t] + base[t]) / 2 for t in XTREME_R}
-  assert selection['benchmark'] == 'xtreme-r'
-  assert selection['xtreme_score'] == pytest.approx(
-      benchmark.benchmark_score(means, 'xtreme-r')['score'])
-  assert selection['xtreme_score'] == pytest.approx(55.5)
-  assert '**XTREME-R score of the best-per-target selection: 55.50**' in aggregate.markdown(
-      agg, 'grid')
-  per_cell['qqp'] = {0: dict(_scores(base), benchmark='xtreme')}
-  with pytest.raises(ValueError, match='runs scored on different benchmarks'):
-    aggregate.aggregate(per_cell, 'baseline')
 
 
 def test_report_and_task_tables_name_the_same_tasks():

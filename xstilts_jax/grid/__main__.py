@@ -21,7 +21,8 @@ status: each run as done, running, failed (with its error) or pending; exit code
 
 report: R/report/ (or --out): grid.md, grid.csv, best.csv, grid.json, comparison.csv and
 improvement_heatmap.png (per target: mean ± std over seeds per cell, the improvement over the
-baseline, the best intermediate cell per target and the XTREME score of that selection).
+baseline, the best intermediate cell per target and the XTREME or XTREME-R score of that
+selection, as the runs' config.benchmark says; grid/benchmark.py).
 
 study: named groups of runs compared pairwise (report/study.py). A member is a workdir, or,
 with --root, a cell of that grid (its runs, seed by seed). `--compare A:B` reports B − A.
@@ -124,8 +125,12 @@ def cmd_status(args):
 def cmd_report(args):
   from xstilts_jax.grid import aggregate  # matplotlib: only for the reports
   grid = definition(args)
-  per_cell = aggregate.collect(args.root, _runs(grid))
-  agg = aggregate.aggregate(per_cell, cells_lib.BASELINE)
+  runs = _runs(grid)
+  try:
+    benchmark = aggregate.benchmark_of(grid['base'], runs, grid['set'])
+  except ValueError as e:
+    raise SystemExit(f'error: {e}')
+  agg = aggregate.aggregate(aggregate.collect(args.root, runs), cells_lib.BASELINE, benchmark)
   out = args.out or os.path.join(os.path.abspath(args.root), 'report')
   paths = aggregate.write(agg, out, f'X-STILTs grid ({os.path.basename(grid["base"])})')
   print(open(paths['markdown'], encoding='utf-8').read())
@@ -162,11 +167,11 @@ def cmd_study(args):
   if args.root:
     seeds = (state_lib.read_json(state_lib.grid_dir(args.root, 'grid.json')) or {}).get(
         'seeds') or list(cells_lib.SEEDS)
-  groups, robustness = {}, {}
+  groups, robustness, regimes = {}, {}, {}
   for text in args.group:
     name, members = _assignment(text, '--group')
     workdirs = _members(members, args.root, seeds)
-    groups[name], robustness[name] = [], []
+    groups[name], robustness[name], regimes[name] = [], [], []
     for w in workdirs:
       scores = state_lib.results(os.path.dirname(os.path.abspath(w)),
                                  os.path.basename(os.path.abspath(w)))
@@ -175,12 +180,14 @@ def cmd_study(args):
                          'run finished?)')
       groups[name].append(scores)
       robustness[name].append(_robustness(w))
+      phases = (state_lib.read_json(os.path.join(w, 'results.json')) or {}).get('phases')
+      regimes[name].append(study_lib.describe_regime(phases))
   comparisons = []
   for text in args.compare:
     if ':' not in text:
       raise SystemExit(f'error: --compare {text!r}: expected A:B (reports B − A)')
     comparisons.append(tuple(text.split(':', 1)))
-  result = study_lib.study(groups, comparisons, robustness)
+  result = study_lib.study(groups, comparisons, robustness, regimes)
   paths = study_lib.write(result, args.out, args.title)
   print(open(paths['markdown'], encoding='utf-8').read())
   print('written: ' + ', '.join(sorted(paths.values())))

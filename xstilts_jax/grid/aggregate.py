@@ -2,20 +2,21 @@
 
 Per target task: the score of every cell (mean ± sample standard deviation over the seeds
 that finished), its improvement over the baseline (difference of the means), the best
-intermediate cell per target, and the XTREME score of that best-per-target selection (the
-mean over the nine tasks of the best cell's mean; null with the reason when a task is missing
-or lacks a baseline-free cell, and then the mean over the targets present is given beside it,
-labelled as such). Runs of an XTREME-R grid (scores with `benchmark` 'xtreme-r') give the
-XTREME-R score of the selection instead (its ten tasks), by the same function as the scorer's
-(`report.benchmark.benchmark_score`).
+intermediate cell per target, and the benchmark score of that best-per-target selection:
+XTREME or XTREME-R, as the runs' `config.benchmark` says (default 'xtreme'), computed by
+`benchmark.benchmark_score` from the best cells' per-language metrics (mean over seeds). It is
+null with the reason when a task of the benchmark or one of its languages is missing, and
+then the mean over the targets present is given beside it, labelled as such.
 """
 
 import csv
 import math
 import os
+import runpy
 
+from xstilts_jax.grid import benchmark as benchmark_lib
 from xstilts_jax.grid import state as state_lib
-from xstilts_jax.report import benchmark as benchmark_lib
+from xstilts_jax.report import benchmark as report_benchmark
 from xstilts_jax.report import compare
 from xstilts_jax.report import tables
 
@@ -40,23 +41,45 @@ def collect(root, runs):
   return out
 
 
-def benchmark_of(per_cell):
-  """'xtreme' or 'xtreme-r': the benchmark the runs were scored on (one for all)."""
-  found = {s.get('benchmark', 'xtreme') for seeds in per_cell.values() for s in seeds.values()}
+def benchmark_of(base_config, runs, extra=()):
+  """The runs' `config.benchmark`: the base config's value ('xtreme' when it has none), unless
+  a cell's or the grid-wide overrides set it (the grid-wide ones come last, as on the run's
+  command line). Runs that disagree are an error: one selection has one benchmark."""
+  config = runpy.run_path(base_config)['get_config']()
+  default = config.get('benchmark', 'xtreme')
+  found = {}
+  for r in runs:
+    value = str(dict(tuple(r.overrides) + tuple(tuple(x) for x in extra)).get(
+        'benchmark', default))
+    found.setdefault(value, []).append(r.name)
   if len(found) > 1:
-    raise ValueError(f'runs scored on different benchmarks ({sorted(found)}); aggregate '
-                     'each separately')
-  return found.pop() if found else 'xtreme'
+    raise ValueError('the runs differ in config.benchmark: ' + '; '.join(
+        f'{b}: {", ".join(names)}' for b, names in found.items()))
+  (value,) = found or [default]
+  benchmark_lib.task_languages(value)   # an unknown benchmark is named here
+  return value
 
 
-def aggregate(per_cell, baseline):
+def _language_means(seeds, task):
+  """{lang: {metric: mean over the seeds that have the language}}."""
+  got = {}
+  for s in seeds.values():
+    for lang, metrics in s['tasks'].get(task, {}).get('langs', {}).items():
+      for m, v in metrics.items():
+        if isinstance(v, (int, float)):
+          got.setdefault(lang, {}).setdefault(m, []).append(v)
+  return {l: {m: sum(v) / len(v) for m, v in ms.items()} for l, ms in got.items()}
+
+
+def aggregate(per_cell, baseline, benchmark='xtreme'):
   """The tables as data (see the module doc)."""
-  benchmark = benchmark_of(per_cell)
-  targets = [t for t in benchmark_lib.tasks(benchmark)
-             if any(t in s['tasks'] for seeds in per_cell.values() for s in seeds.values())]
-  table = {}
+  present = list(dict.fromkeys(t for seeds in per_cell.values() for s in seeds.values()
+                               for t in s['tasks']))
+  order = benchmark_lib.task_languages(benchmark)
+  targets = [t for t in order if t in present] + [t for t in present if t not in order]
+  table, langs = {}, {}
   for cell, seeds in per_cell.items():
-    table[cell] = {}
+    table[cell], langs[cell] = {}, {}
     for t in targets:
       values = [s['tasks'][t]['score'] for s in seeds.values()
                 if t in s['tasks'] and s['tasks'][t]['score'] is not None]
@@ -64,6 +87,7 @@ def aggregate(per_cell, baseline):
       table[cell][t] = dict(mean=mean, std=std, n=len(values),
                             seeds={str(k): s['tasks'].get(t, {}).get('score')
                                    for k, s in sorted(seeds.items())})
+      langs[cell][t] = _language_means(seeds, t)
   base = table.get(baseline, {})
   for cell, row in table.items():
     for t, v in row.items():
@@ -75,19 +99,23 @@ def aggregate(per_cell, baseline):
     if scored:
       cell = max(scored, key=lambda c: table[c][t]['mean'])   # a tie: the first in grid order
       best[t] = dict(cell=cell, mean=table[cell][t]['mean'], delta=table[cell][t]['delta'])
-  overall = benchmark_lib.benchmark_score({t: b['mean'] for t, b in best.items()}, benchmark)
-  missing = overall['missing']
-  present = [best[t]['mean'] for t in best]
-  base_present = [base.get(t, {}).get('mean') for t in best]
+  scored = benchmark_lib.benchmark_score(
+      benchmark, {t: langs[b['cell']][t] for t, b in best.items()})
+  in_benchmark = [t for t in best if t in order]
+  present_means = [best[t]['mean'] for t in in_benchmark]
+  base_present = [base.get(t, {}).get('mean') for t in in_benchmark]
   selection = dict(
-      benchmark=benchmark, xtreme_score=overall['score'],
-      reason=('missing: ' + ', '.join(missing)) if missing else None,
-      mean_over_present=mean_std(present)[0],
+      benchmark=benchmark, score=scored['score'], reason=scored['reason'],
+      categories=scored['categories'], task_numbers=scored['tasks'],
+      mean_over_present=mean_std(present_means)[0],
       # The baseline over the same targets (null unless it has them all).
       baseline_mean_over_present=None if None in base_present else mean_std(base_present)[0],
-      targets=list(best))
-  return dict(baseline=baseline, targets=targets, cells=list(table), table=table, best=best,
-              selection=selection)
+      targets=in_benchmark)
+  return dict(baseline=baseline, benchmark=benchmark, targets=targets, cells=list(table),
+              table=table, best=best, selection=selection)
+
+
+BENCHMARK_NAMES = report_benchmark.NAMES
 
 
 def _fmt(v, std=None):
@@ -118,10 +146,12 @@ def markdown(agg, title):
     d = '–' if b['delta'] is None else f'{b["delta"]:+.2f}'
     lines.append(f'| {x} | {b["cell"]} | {_fmt(b["mean"])} | {d} |')
   s = agg['selection']
-  name = benchmark_lib.NAMES[s.get('benchmark', 'xtreme')]
-  lines += ['', f'**{name} score of the best-per-target selection: {_fmt(s["xtreme_score"])}**'
-            + (f' ({s["reason"]})' if s['reason'] else ''),
-            '', f'Mean over the {len(s["targets"])} targets present: '
+  name = BENCHMARK_NAMES.get(s['benchmark'], s['benchmark'])
+  lines += ['', f'**{name} score of the best-per-target selection: {_fmt(s["score"])}**'
+            + (f' ({s["reason"]})' if s['reason'] else ''), '',
+            f'{name} categories: ' + ', '.join(
+                f'{c} {_fmt(v)}' for c, v in s['categories'].items()) + '.',
+            '', f'Mean over the {len(s["targets"])} {name} targets present: '
             f'{_fmt(s["mean_over_present"])} (baseline: '
             f'{_fmt(s["baseline_mean_over_present"])}).', '',
             '![improvement](improvement_heatmap.png)', '']
@@ -153,8 +183,8 @@ def write(agg, out_dir, title='X-STILTs grid'):
     for x, b in agg['best'].items():
       w.writerow([x, b['cell'], b['mean'], '' if b['delta'] is None else b['delta']])
     s = agg['selection']
-    w.writerow(['xtreme_score', 'best per target',
-                '' if s['xtreme_score'] is None else s['xtreme_score'], ''])
+    w.writerow([f'{s["benchmark"]}_score', 'best per target',
+                '' if s['score'] is None else s['score'], ''])
   tables.write_json(agg, paths['json'])
   # The mean scores as scores dicts, so report.compare writes the comparison and heatmap.
   runs = {c: {'tasks': {x: {'score': v['mean']} for x, v in row.items()},

@@ -1,8 +1,20 @@
 """The paper's grid as data: a cell is a name and the config overrides that make it.
 
-A run is one cell with one seed, in the workdir `<root>/<cell>-s<seed>`. A new variant (say,
-MNLI translated into every target language, once translate-train readers exist) is one more
-entry of CELLS: `'mnli_translated': {'intermediate.tasks': 'mnli_tt'}`; nothing else changes.
+A run is one cell with one seed, in the workdir `<root>/<cell>-s<seed>`. A new variant is one
+more entry of CELLS; nothing else changes.
+
+The translated-data variants (data/translated.py) of the paper's two best intermediate tasks,
+MNLI and SQuAD v1.1, on XTREME's translate-train files into every language XTREME translated
+them into (MNLI: XNLI's 14, SQuAD: XQuAD's 10):
+
+  <task>_translated  translated only (weight 1: each language 1/L of the data, no English;
+                     the data are the translations' total size, L times English's)
+  <task>_mixed       English whole plus as many translated examples (weight 0.5), split
+                     evenly over the languages
+
+Model selection stays on English dev data. Epochs count passes over each cell's own training
+set, so the cells differ in steps as well as in data unless `intermediate.num_steps` is set
+(as the tiny grid does): then all train the same number of steps.
 """
 
 import dataclasses
@@ -16,6 +28,13 @@ BASELINE = 'baseline'
 CELLS = {BASELINE: {'intermediate.tasks': ''}}                   # XLM-R, no phase 2
 CELLS.update({t: {'intermediate.tasks': t} for t in INTERMEDIATE})
 CELLS['multitask'] = {'intermediate.tasks': ','.join(INTERMEDIATE)}
+TRANSLATED = ('mnli', 'squad_v1')
+REGIMES = (('translated', 1.0), ('mixed', 0.5))    # cell suffix, translated.weight
+VARIANT_OF = {f'{task}_{suffix}': task for task in TRANSLATED for suffix, _ in REGIMES}
+CELLS.update({f'{task}_{suffix}': {'intermediate.tasks': task,
+                                   'intermediate.translated.languages': 'all',
+                                   'intermediate.translated.weight': weight}
+              for task in TRANSLATED for suffix, weight in REGIMES})
 
 
 @dataclasses.dataclass(frozen=True)

@@ -99,6 +99,9 @@ PRESETS = {
     # Tiny: CPU tests and the demo. vocab_size is set from the tiny tokenizer at load time.
     'tiny': XLMRConfig(vocab_size=1000, hidden_size=32, num_hidden_layers=2,
                        num_attention_heads=4, intermediate_size=64),
+    # Twice tiny's width and depth: the second size of model-size studies on a CPU.
+    'tiny_large': XLMRConfig(vocab_size=1000, hidden_size=64, num_hidden_layers=4,
+                             num_attention_heads=4, intermediate_size=128),
     'xlmr_base': XLMRConfig(hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
                             intermediate_size=3072),
     'xlmr_large': XLMRConfig(),

@@ -9,7 +9,9 @@ mean paired difference B - A (± sample std over pairs); across languages, per g
 population std and worst language, and the change in spread; per resource tier (Joshi et al.
 2020 classes, `tiers.py`): the mean difference; with robustness reports (the `summary` rows of
 `<workdir>/robustness/report/report.json`), the mean drop per task, kind and level per group
-and its difference.
+and its difference. Each group's training data regime (English, translated or mixed, from
+the `data_regime` its runs' results.json record per phase and task) heads the report, so the
+numbers say which data produced them.
 """
 
 import csv
@@ -111,11 +113,31 @@ def compare_robustness(a_reports, b_reports):
                drop_diff=b[k] - a[k]) for k in a if k in b]
 
 
-def study(groups, comparisons, robustness=None):
-  """groups: {name: [scores]}; comparisons: [(a, b)]; robustness: {name: [report or None]}.
-  Returns {'groups': {name: runs}, 'comparisons': [{'a', 'b', ...compare_groups,
+def describe_regime(phases):
+  """One line of a run's training data, from its results.json `phases`: per phase and task
+  its regime (data/translated.py), e.g. 'intermediate mnli: mixed, 14 languages (ar … zh),
+  50% of 128 examples translated'; '' when no phase recorded one."""
+  parts = []
+  for phase, result in (phases or {}).items():
+    for task, r in ((result or {}).get('data_regime') or {}).items():
+      text = f'{phase} {task}: {r.get("regime", "?")}'
+      if r.get('languages'):
+        total = r.get('english_examples', 0) + sum(
+            v.get('used', 0) for v in (r.get('per_language') or {}).values())
+        text += (f', {len(r["languages"])} languages ({" ".join(r["languages"])}), '
+                 f'{100 * r.get("translated_fraction", 0):.0f}% of {total} examples '
+                 'translated')
+      parts.append(text)
+  return '; '.join(parts)
+
+
+def study(groups, comparisons, robustness=None, regimes=None):
+  """groups: {name: [scores]}; comparisons: [(a, b)]; robustness: {name: [report or None]};
+  regimes: {name: [describe_regime line per run]}. Returns {'groups': {name: runs},
+  'regimes': {name: [line]}, 'comparisons': [{'a', 'b', ...compare_groups,
   'robustness': [row]}]}."""
   robustness = robustness or {}
+  regimes = regimes or {}
   out = []
   for a, b in comparisons:
     for g in (a, b):
@@ -124,7 +146,8 @@ def study(groups, comparisons, robustness=None):
     c = dict(a=a, b=b, **compare_groups(groups[a], groups[b]))
     c['robustness'] = compare_robustness(robustness.get(a, []), robustness.get(b, []))
     out.append(c)
-  return dict(groups={g: len(r) for g, r in groups.items()}, comparisons=out)
+  return dict(groups={g: len(r) for g, r in groups.items()},
+              regimes={g: list(regimes.get(g, [])) for g in groups}, comparisons=out)
 
 
 def _f(v, signed=False):
@@ -139,6 +162,15 @@ def markdown(result, title):
            'Differences are B − A in points, paired by run position (seed); spread = '
            'population std across languages; tiers: Joshi et al. 2020 classes '
            '(high 4–5, mid 3, low 0–2).']
+  if any(result.get('regimes', {}).values()):
+    lines += ['', 'Training data of each group (as its runs\' results.json record it):', '']
+    for g, per_run in result['regimes'].items():
+      counts = {}
+      for line in per_run:
+        line = line or 'no trained phase recorded a regime'
+        counts[line] = counts.get(line, 0) + 1
+      lines += [f'- {g}: ' + '; '.join(
+          (f'{n} runs: ' if len(counts) > 1 else '') + line for line, n in counts.items())]
   for c in result['comparisons']:
     a, b = c['a'], c['b']
     lines += ['', f'## {b} − {a} ({c["pairs"]} pairs)', '',

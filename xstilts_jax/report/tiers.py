@@ -2,9 +2,18 @@
 
 Source: Joshi et al. 2020, "The State and Fate of Linguistic Diversity and Inclusion in the
 NLP World" (ACL), classes 0 ("left-behinds") to 5 ("winners") by labelled and unlabelled
-data available; the per-language list is the paper's `lang2tax.txt`
-(https://microsoft.github.io/linguisticdiversity/assets/lang2tax.txt). Tiers follow one rule:
-high = classes 4-5, mid = class 3, low = classes 0-2.
+data available; the per-language list is the paper's `lang2tax.txt` (lines `<language
+name>,<class>`, https://microsoft.github.io/linguisticdiversity/assets/lang2tax.txt). Tiers
+follow one rule: high = classes 4-5, mid = class 3, low = classes 0-2.
+
+Checked (November 2026) against a second copy that keeps lang2tax's names and classes
+(github.com/MaLA-LM/LangResourceAtlas, `Joshi-et-al/Joshi-et-al-6-classes.json`; its classes
+2-5 hold 19, 28, 18 and 7 languages, the paper's counts); the primary file could not be
+reached from here. All 50 XTREME-R languages agree but two, fixed: Haitian (lang2tax
+'haitian', class 2; a separate 'haitian creole' line says 0; the table had 1: low either way)
+and Azerbaijani ('azerbaijani', class 1; was missing). Malagasy (not an XTREME language) is
+kept. Codes map to names as XTREME's (fa = Persian, ms = Malay, zh = Mandarin, pa = Eastern
+Punjabi, sw = Swahili).
 """
 
 JOSHI_CLASS = {
@@ -13,8 +22,8 @@ JOSHI_CLASS = {
     'ru': 4, 'tr': 4, 'vi': 4,
     'af': 3, 'bg': 3, 'bn': 3, 'el': 3, 'et': 3, 'he': 3, 'id': 3, 'ka': 3, 'kk': 3, 'lt': 3,
     'ms': 3, 'ro': 3, 'ta': 3, 'th': 3, 'tl': 3, 'uk': 3, 'ur': 3,
-    'mr': 2, 'pa': 2, 'sw': 2, 'wo': 2, 'yo': 2,
-    'gu': 1, 'ht': 1, 'jv': 1, 'mg': 1, 'ml': 1, 'my': 1, 'qu': 1, 'te': 1,
+    'ht': 2, 'mr': 2, 'pa': 2, 'sw': 2, 'wo': 2, 'yo': 2,
+    'az': 1, 'gu': 1, 'jv': 1, 'mg': 1, 'ml': 1, 'my': 1, 'qu': 1, 'te': 1,
 }
 TIERS = ('high', 'mid', 'low')
 

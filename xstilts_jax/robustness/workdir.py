@@ -49,7 +49,7 @@ def model_config(config, tokenizer):
   if m.pretrained:
     path = os.path.join(hf_io._resolve(m.pretrained), 'config.json')  # pylint: disable=protected-access
     return XLMRConfig.from_json_file(path, **overrides)
-  if m.preset == 'tiny':
+  if m.preset.startswith('tiny'):
     overrides['vocab_size'] = len(tokenizer)
   return preset(m.preset, **overrides)
 

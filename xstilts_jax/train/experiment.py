@@ -100,7 +100,7 @@ def start_model(config, tokenizer):
       raise ValueError(f'{m.pretrained}: vocabulary of {model_config.vocab_size} < the '
                        f'tokenizer\'s {len(tokenizer)}')
     return model_config, params['encoder'], params.get('heads', {})
-  if m.preset == 'tiny':
+  if m.preset.startswith('tiny'):
     overrides['vocab_size'] = len(tokenizer)  # the tiny preset follows the tiny tokenizer
   model_config = preset(m.preset, **overrides)
   ids = jnp.full((1, 8), model_config.bos_token_id, jnp.int32)
