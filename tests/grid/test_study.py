@@ -106,7 +106,7 @@ def test_xtreme_r_score_is_the_mean_of_its_ten_tasks_over_their_languages():
   assert r['tasks']['udpos'] is None and r['score'] is None
   assert r['categories']['structured prediction'] is None and 'udpos/wo' in r['reason']
   assert r['tasks']['xnli'] == pytest.approx(expected['xnli'])
-  with pytest.raises(ValueError, match="'xtreme-q'.*xtreme, xtreme-r"):
+  with pytest.raises(ValueError, match="'xtreme-q'.*'xtreme', 'xtreme-r'"):
     benchmark_lib.benchmark_score('xtreme-q', per_task)
 
 
