@@ -8,7 +8,7 @@ Adding a task (XCOPA, say) is one `Task(...)` (tests/tasks/test_new_task.py show
 import dataclasses
 from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Union
 
-FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm')
+FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm', 'ranking')
 
 
 @dataclasses.dataclass(frozen=True)
