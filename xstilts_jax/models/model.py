@@ -87,10 +87,15 @@ class Model(nn.Module):
       return self.encoder(ids, mask, deterministic=deterministic, output_hidden_states=True)
     spec = self.spec(head)
     if spec.format == 'ranking' and 'candidate_input_ids' in batch:
-      out = self._head_outputs(spec, ids, mask, deterministic)
       # The same encoder (the same parameters) encodes the candidates: XTREME-R's dual encoder.
-      cand = self._head_outputs(spec, batch['candidate_input_ids'],
-                                batch['candidate_attention_mask'], deterministic)
+      c_ids, c_mask = batch['candidate_input_ids'], batch['candidate_attention_mask']
+      if c_ids.shape[1:] == ids.shape[1:]:  # one pass over [queries; candidates]: half the program
+        out = self._head_outputs(spec, jnp.concatenate([ids, c_ids]),
+                                 jnp.concatenate([mask, c_mask]), deterministic)
+        q, c = jnp.split(out['embedding'], 2)
+        return dict(out, embedding=q, candidate_embedding=c)
+      out = self._head_outputs(spec, ids, mask, deterministic)
+      cand = self._head_outputs(spec, c_ids, c_mask, deterministic)
       return dict(out, candidate_embedding=cand['embedding'])
     if spec.format != 'multiple_choice':
       return self._head_outputs(spec, ids, mask, deterministic)
