@@ -193,9 +193,13 @@ def _untrained_map(config, task, data_dir, lang):
   return ranking.rank_corpus(fn, params, cf, config.eval.batch_size)[1]['map@20']
 
 
-def test_dual_encoder_learns_through_the_experiment(toy_task, tmp_path):
+def test_dual_encoder_learns_through_the_experiment(toy_task, tmp_path, capsys):
   task, data_dir = toy_task
   config = _tiny_config(data_dir)
+  config.dry_run = True  # the plan counts queries and candidates; nothing is trained
+  assert experiment.run(config, str(tmp_path / 'dry')) is None
+  assert 'toyrank test: en 40 queries, 20 candidates; de 40 queries' in capsys.readouterr().out
+  config.dry_run = False
   workdir = str(tmp_path / 'run')
   experiment.run(config, workdir)
   results = json.load(open(os.path.join(workdir, 'results.json')))

@@ -126,8 +126,9 @@ def check_corpus(corpus):
       seen = set()
       dup = next(i for i in ids if i in seen or seen.add(i))
       raise ValueError(f'{name}: {what} id {dup!r} appears twice')
-  if not corpus.candidate_ids:
-    raise ValueError(f'{name}: no candidates')
+  if not corpus.query_ids or not corpus.candidate_ids:
+    raise ValueError(f'{name}: {len(corpus.query_ids)} queries, {len(corpus.candidate_ids)} '
+                     'candidates; expected at least one of each')
   known = set(corpus.candidate_ids)
   queries = set(corpus.query_ids)
   for qid, golds in corpus.gold.items():
