@@ -69,7 +69,8 @@ def main():
       b0 = batches[0]
       padded = dict(b0, candidate_input_ids=np.pad(b0['candidate_input_ids'], ((0, 0), (0, 4)),
                                                    constant_values=config.pad_token_id),
-                    candidate_attention_mask=np.pad(b0['candidate_attention_mask'], ((0, 0), (0, 4))))
+                    candidate_attention_mask=np.pad(b0['candidate_attention_mask'],
+                                                    ((0, 0), (0, 4))))
 
       @jax.jit
       def outputs(params, b, padded):

@@ -117,10 +117,12 @@ def test_featurizer_rows_and_lengths():
   f = featurize_lib.featurize(task, pairs, tok, 6, max_query_length=4)
   sp = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
   ids = lambda text: tok.backend_tokenizer.encode(text, add_special_tokens=False).ids
-  assert f.arrays['input_ids'].shape == (2, 4) and f.arrays['candidate_input_ids'].shape == (2, 6)
+  assert f.arrays['input_ids'].shape == (2, 4)
+  assert f.arrays['candidate_input_ids'].shape == (2, 6)
   assert f.arrays['input_ids'][0].tolist() == [sp[0]] + ids('apple book') + [sp[1]]
   # XTREME-R's candidate: sentence + paragraph as one text, newlines removed, cut at the end.
-  assert f.arrays['candidate_input_ids'][0].tolist() == [sp[0]] + ids('readrootschool sent')[:4] + [sp[1]]
+  assert (f.arrays['candidate_input_ids'][0].tolist()
+          == [sp[0]] + ids('readrootschool sent')[:4] + [sp[1]])
   assert f.arrays['candidate_attention_mask'][1].tolist() == [1] * 6
   assert f.stats['candidate_truncated'] == 2 and f.stats['query_truncated'] == 0
   pair = featurize_lib.featurize(task, pairs[:1], tok, 8, candidate_context='pair')

@@ -64,7 +64,8 @@ def _candidate_texts(candidates, contexts, candidate_context):
   if candidate_context == 'pair':
     return list(candidates), contexts
   # XTREME-R: (sentence + paragraph).replace('\n', ''), one segment.
-  texts = [c if ctx is None else (c + ctx).replace('\n', '') for c, ctx in zip(candidates, contexts)]
+  texts = [c if ctx is None else (c + ctx).replace('\n', '')
+           for c, ctx in zip(candidates, contexts)]
   return texts, [None] * len(texts)
 
 

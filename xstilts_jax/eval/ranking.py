@@ -91,4 +91,5 @@ def write(root, task_name, lang, ranked):
     raise ValueError(f'{task_name} {lang}: expected {{query id: [candidate ids]}}')
   text = json.dumps(ranked, ensure_ascii=False) + '\n'
   # The writer of every submission file (temp file + rename).
-  return submission._write_text(submission_path(root, task_name, lang), text)  # pylint: disable=protected-access
+  path = submission_path(root, task_name, lang)
+  return submission._write_text(path, text)  # pylint: disable=protected-access

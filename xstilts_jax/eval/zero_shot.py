@@ -1,11 +1,12 @@
 """Zero-shot evaluation: one model, every language of a task, XTREME's submission layout.
 
-`run_task` (classification, tagging, QA; ranking through `run_ranking`): test examples of each language through the model,
+`run_task` (classification, tagging, QA): test examples of each language through the model,
 predictions written as `<pred_dir>/<task>/test-<lang>.{tsv,json}`, gold labels the same way
 under `<label_dir>` (when the data has them), metrics per language as the official scorer
-computes them. `run_ranking` (Mewsli-X, LAReQA: the dual encoder): each language's candidates
-encoded once, its queries searched (`eval/ranking.py`), `{query id: [candidate ids]}` files. `run_retrieval` (BUCC, Tatoeba): mean-pooled vectors of one hidden layer of
-the encoder, no training. The model enters as functions, so eval/ never imports train/.
+computes them. `run_ranking` (Mewsli-X, LAReQA: the dual encoder; `run_task` hands ranking
+tasks to it): each language's candidates encoded once, its queries searched
+(`eval/ranking.py`), `{query id: [candidate ids]}` files. `run_retrieval` (BUCC, Tatoeba):
+mean-pooled vectors of one hidden layer of the encoder, no training. The model enters as functions, so eval/ never imports train/.
 """
 
 import time

@@ -153,8 +153,9 @@ def prepare_data(tasks, tokenizer, config, phase, *, log=print) -> list:
     dev = load.load_examples(task, 'dev', 'en', **load_kwargs(config))
     train_f = featurize_lib.featurize(task, train, tokenizer, length, **options)
     if task.format == 'ranking':  # dev: the first N queries against every candidate
-      dev_f = [ranking_data.featurize_corpus(c, tokenizer, length, max_queries=phase.eval_examples,
-                                             **options) for c in dev]
+      dev_f = [ranking_data.featurize_corpus(c, tokenizer, length,
+                                             max_queries=phase.eval_examples, **options)
+               for c in dev]
     else:
       dev = dev[:phase.eval_examples]
       dev_f = featurize_lib.featurize(task, dev, tokenizer, length, **options)

@@ -2,7 +2,8 @@
 
 Computed in float32 whatever the compute dtype. An item is valid when it has a label:
 classification / multiple choice `label >= 0`, span QA `start_positions >= 0`, tagging and
-MLM `labels != -100`, ranking every query. The mean is over valid items of the (global) batch.
+MLM `labels != -100`, ranking every query. The mean is over valid items of the (global)
+batch.
 """
 
 import jax
