@@ -6,7 +6,8 @@ under `<label_dir>` (when the data has them), metrics per language as the offici
 computes them. `run_ranking` (Mewsli-X, LAReQA: the dual encoder; `run_task` hands ranking
 tasks to it): each language's candidates encoded once, its queries searched
 (`eval/ranking.py`), `{query id: [candidate ids]}` files. `run_retrieval` (BUCC, Tatoeba):
-mean-pooled vectors of one hidden layer of the encoder, no training. The model enters as functions, so eval/ never imports train/.
+mean-pooled vectors of one hidden layer of the encoder, no training. The model enters as
+functions, so eval/ never imports train/.
 """
 
 import time
@@ -16,8 +17,8 @@ import numpy as np
 
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import progress
-from xstilts_jax.eval import mining
 from xstilts_jax.data import ranking as ranking_data
+from xstilts_jax.eval import mining
 from xstilts_jax.eval import predict
 from xstilts_jax.eval import ranking
 from xstilts_jax.eval import retrieval
