@@ -26,6 +26,8 @@ on the command line: `--config.intermediate.tasks=squad_v1 --config.targets=xnli
   target               phase 3 training settings, epochs per task
   qa                   doc stride, query length, n-best, answer length
   retrieval            pooled layer, length, BUCC k
+  ranking              the dual encoder (Mewsli-X, LAReQA): query / candidate lengths per
+                       task, how a candidate's context is encoded
   eval                 batch size, compute dtype (float32 as jiant's XTREME runs; training uses
                        model.dtype), limits on test examples/languages (0/'' = all)
   checkpoint           interval, how many to keep
@@ -140,6 +142,15 @@ def get_config():
   c.retrieval.max_seq_length = 512
   c.retrieval.batch_size = 128
   c.retrieval.bucc_k = 4
+
+  # The dual encoder (format 'ranking': Mewsli-X, LAReQA), XTREME-R's lengths
+  # (scripts/train_mewslix.sh, train_lareqa.sh); a task not listed takes the phase's
+  # max_seq_length. candidate_context: 'concat' (XTREME-R: sentence + paragraph as one text)
+  # or 'pair' (two segments).
+  c.ranking = ml_collections.ConfigDict()
+  c.ranking.max_query_length = ml_collections.ConfigDict({'mewslix': 64, 'lareqa': 96})
+  c.ranking.max_candidate_length = ml_collections.ConfigDict({'mewslix': 64, 'lareqa': 256})
+  c.ranking.candidate_context = 'concat'
 
   c.eval = ml_collections.ConfigDict()
   c.eval.batch_size = 128

@@ -4,8 +4,11 @@
 predictions written as `<pred_dir>/<task>/test-<lang>.{tsv,json,jsonl}` (XTREME-R's layout
 with `benchmark='xtreme-r'`: XCOPA jsonl, rankings json), gold labels the same way
 under `<label_dir>` (when the data has them), metrics per language as the official scorer
-computes them. `run_retrieval` (BUCC, Tatoeba): mean-pooled vectors of one hidden layer of
-the encoder, no training. The model enters as functions, so eval/ never imports train/.
+computes them. `run_ranking` (Mewsli-X, LAReQA: the dual encoder; `run_task` hands ranking
+tasks to it): each language's candidates encoded once, its queries searched
+(`eval/ranking.py`), `{query id: [candidate ids]}` files. `run_retrieval` (BUCC, Tatoeba):
+mean-pooled vectors of one hidden layer of the encoder, no training. The model enters as
+functions, so eval/ never imports train/.
 """
 
 import time
@@ -15,11 +18,14 @@ import numpy as np
 
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import progress
+from xstilts_jax.data import ranking as ranking_data
 from xstilts_jax.eval import mining
 from xstilts_jax.eval import predict
+from xstilts_jax.eval import ranking
 from xstilts_jax.eval import retrieval
 from xstilts_jax.eval import score
 from xstilts_jax.eval import submission
+from xstilts_jax.eval import xtreme_tasks
 from xstilts_jax.tasks import benchmarks
 from xstilts_jax.tasks import load
 
@@ -66,7 +72,7 @@ def _label_names(task, values):
 def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
              batch_size, load_kwargs=None, languages=(), max_examples=0, sharding=None,
              qa_options=None, skip_missing=False, log=print, done=None, on_language=None,
-             benchmark='xtreme'):
+             benchmark='xtreme', ranking_options=None):
   """{lang: metrics} of a trained model on the test split of every language of `task`.
 
   skip_missing: a language without test data is logged and skipped (the shipped fixtures
@@ -74,12 +80,20 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
   Resuming per language: `on_language(lang, entry)` is called as each language finishes
   (entry: {'metrics': ... or None, 'files': [the files written]}); languages in `done`
   ({lang: entry} of an earlier run) are not evaluated again.
+  A ranking task goes to `run_ranking` with `ranking_options` (its featurizer's options).
   """
+  if task.format == 'ranking':
+    return run_ranking(task, predict_fn, params, tokenizer, pred_dir=pred_dir,
+                       label_dir=label_dir, max_seq_length=max_seq_length,
+                       batch_size=batch_size, load_kwargs=load_kwargs, languages=languages,
+                       max_examples=max_examples, sharding=sharding,
+                       options=ranking_options, skip_missing=skip_missing, log=log,
+                       done=done, on_language=on_language, benchmark=benchmark)
   qa_options = dict(qa_options or {})
   post = {k: qa_options.pop(k) for k in ('n_best', 'max_answer_length') if k in qa_options}
   options = qa_options if task.format == 'span_qa' else {}
   results = {}
-  for lang in progress.iterate(eval_languages(task, languages), f'{task.name} zero-shot',
+  for lang in progress.iterate(eval_languages(task, languages, benchmark), f'{task.name} zero-shot',
                                'lang'):
     if _resume(done, lang, results):
       continue
@@ -110,6 +124,59 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
   return results
 
 
+def run_ranking(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_seq_length,
+                batch_size, load_kwargs=None, languages=(), max_examples=0, sharding=None,
+                options=None, k=ranking.TOP_K, skip_missing=False, log=print, done=None,
+                on_language=None, benchmark='xtreme'):
+  """{lang: {'map@20'}} of the dual encoder on the test corpus of every language.
+
+  `predict_fn(params, batch) -> {'embedding'}` encodes queries and candidates alike;
+  options: the featurizer's `max_query_length`, `max_candidate_length`, `candidate_context`.
+  max_examples > 0 keeps the first N queries of a language (all candidates). Files:
+  `<pred_dir>/<task>/test-<lang>.json` {query id: [top-k candidate ids]} and the gold
+  `{query id: [gold ids]}` under `<label_dir>` when the corpus has it. Resuming as `run_task`.
+  """
+  options = dict(options or {})
+  results = {}
+  for lang in progress.iterate(eval_languages(task, languages, benchmark),
+                               f'{task.name} ranking', 'lang'):
+    if _resume(done, lang, results):
+      continue
+    start = time.time()
+    corpora = _load(task, 'test', lang, load_kwargs, skip_missing, log)
+    if corpora is None:
+      _finish(on_language, lang, None, [])
+      continue
+    if len(corpora) != 1:
+      raise ValueError(f'{task.name} {lang}: expected one ranking corpus, got {len(corpora)}')
+    corpus_f = ranking_data.featurize_corpus(corpora[0], tokenizer, max_seq_length,
+                                             max_queries=max_examples, **options)
+    preds, metrics = ranking.rank_corpus(predict_fn, params, corpus_f, batch_size, sharding,
+                                         k=k)
+    files = [_ranking_write(pred_dir, task, lang, preds, benchmark)]
+    size = f'{len(corpus_f.queries)} queries, {len(corpus_f.candidates)} candidates'
+    if metrics is None:
+      log(f'  {task.name} {lang}: predictions written, no gold ({size})')
+      _finish(on_language, lang, None, files)
+      continue
+    files.append(_ranking_write(label_dir, task, lang, ranking.gold(corpus_f.corpus), benchmark,
+                                labels=True))
+    results[lang] = metrics = {f'map@{k}': metrics[f'map@{k}']}  # the official scorer's name
+    log(f'  {task.name} {lang}: {_fmt(metrics)} ({size}, {time.time() - start:.1f}s)')
+    _finish(on_language, lang, metrics, files)
+  return results
+
+
+def _ranking_write(root, task, lang, ranked, benchmark, labels=False):
+  """A benchmark's ranking task (Mewsli-X, LAReQA) through the submission writer, which
+  checks the ids; any other (a task registered by a user or a test) as plain json."""
+  if task.name in xtreme_tasks.tasks_of(benchmark):
+    return _write(root, task, lang, ranked, labels=labels, benchmark=benchmark)
+  if jax.process_index() == 0:  # every process holds the same predictions
+    ranking.write(root, task.name, lang, ranked)
+  return ranking.submission_path(root, task.name, lang)
+
+
 def _load(task, split, lang, load_kwargs, skip_missing, log):
   try:
     return load.load_examples(task, split, lang, **(load_kwargs or {}))
@@ -138,7 +205,7 @@ def run_retrieval(task, encode_fn, params, tokenizer, *, pred_dir, label_dir, ma
   `done` and `on_language`: resuming per language, as `run_task`."""
   embed = lambda s: _vectors(encode_fn, params, tokenizer, task, s, max_seq_length, batch_size)
   results = {}
-  for lang in progress.iterate(eval_languages(task, languages), f'{task.name} retrieval',
+  for lang in progress.iterate(eval_languages(task, languages, benchmark), f'{task.name} retrieval',
                                'lang'):
     if _resume(done, lang, results):
       continue

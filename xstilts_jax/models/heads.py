@@ -7,6 +7,9 @@ The heads are jiant's (jiant/proj/main/modeling/heads.py, taskmodels.py), so the
   tagging          dropout → dense(num_labels) on every token            (TokenClassificationHead)
   mlm              dense → gelu → LayerNorm → tied decoder + bias       (XLMRobertaLMHead)
   retrieval        no parameters: mean of one hidden layer over non-padding tokens
+  ranking          XTREME-R's dual encoder (BertForRetrieval): the pooled output, L2-normalised,
+                   for queries and candidates alike (one shared encoder); its one parameter is
+                   `logit_scale` (100 at init, trained), the scale of the in-batch softmax
 `pooled` is the encoder's `pooler_output` (HF's pooler: `<s>` → dense → tanh), as jiant's
 `encode` returns it. jiant builds these heads from plain `torch.nn.Linear`s, so they start with
 torch's default init (`torch_linear_init`), not the encoder's normal(initializer_range); the MLM
@@ -22,7 +25,8 @@ from xstilts_jax.models.config import XLMRConfig
 from xstilts_jax.models.xlmr import layer_norm, normal_init, zeros
 
 
-FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm')
+FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'mlm',
+           'ranking')
 
 
 def torch_linear_init(fan_in: int, axes):
@@ -112,6 +116,24 @@ class MLMHead(nn.Module):
     return attend(x) + jnp.asarray(bias, c.dtype)
 
 
+class RankingHead(nn.Module):
+  """The dual encoder's learned logit scale (XTREME-R's `logit_scale`, a torch Parameter set to
+  100.0): in-batch logits are scale × cosine similarity. The embeddings need no parameters."""
+  config: XLMRConfig
+  init_scale: float = 100.0
+
+  @nn.compact
+  def __call__(self):
+    init = nn.with_logical_partitioning(nn.initializers.constant(self.init_scale), ())
+    return self.param('logit_scale', init, (), self.config.param_dtype)
+
+
+def l2_normalize(x: jax.Array, eps: float = 1e-12) -> jax.Array:
+  """Rows scaled to unit L2 norm in float32, as torch's F.normalize(x, p=2, dim=1)."""
+  x = x.astype(jnp.float32)
+  return x / jnp.maximum(jnp.linalg.norm(x, axis=-1, keepdims=True), eps)
+
+
 def mean_pool(hidden: jax.Array, attention_mask: jax.Array) -> jax.Array:
   """Mean over non-padding tokens (special tokens included) [B, T, H] → [B, H], in float32."""
   mask = attention_mask.astype(jnp.float32)[..., None]
@@ -132,6 +154,8 @@ def make_head(config: XLMRConfig, format: str, num_labels: int) -> nn.Module | N
     return MLMHead(config)
   if format == 'retrieval':
     return None  # no parameters
+  if format == 'ranking':
+    return RankingHead(config)
   raise ValueError(f'unknown head format {format!r}; expected one of {FORMATS}')
 
 
@@ -141,6 +165,6 @@ def predict(format: str, outputs: dict) -> dict:
     return {'prediction': jnp.argmax(outputs['logits'], axis=-1)}
   if format == 'span_qa':
     return {'start_logits': outputs['start_logits'], 'end_logits': outputs['end_logits']}
-  if format == 'retrieval':
+  if format in ('retrieval', 'ranking'):
     return {'embedding': outputs['embedding']}
   raise ValueError(f'unknown format {format!r}')

@@ -3,7 +3,8 @@
 Parameters are `{'encoder': ..., 'heads': {name: ...}}`; only `params['encoder']` carries from the
 intermediate phase to the target phase (a fresh head is initialised for the target task). The
 encoder includes HF's pooler (`encoder/pooler/dense`), which the classification and multiple-choice
-heads read as jiant's do, so it carries with the encoder.
+heads read as jiant's do, so it carries with the encoder. The ranking head (XTREME-R's dual
+encoder) reads it too, for queries and candidates alike: one encoder, shared weights.
 """
 
 import dataclasses
@@ -56,9 +57,12 @@ class Model(nn.Module):
   batch: `input_ids`, `attention_mask` int [B,T] ([B,C,T] for multiple choice).
   Outputs by format: classification / tagging / mlm `{'logits'}` ([B,K], [B,T,K], [B,T,V]);
   multiple_choice `{'logits'}` [B,C]; span_qa `{'start_logits', 'end_logits'}` [B,T];
-  retrieval `{'embedding'}` [B,H] float32. head=None returns the encoder's outputs
-  (`last_hidden_state`, `pooler_output`, and every hidden state: `hidden_states`, index 0 =
-  embeddings).
+  retrieval `{'embedding'}` [B,H] float32; ranking `{'embedding'}` [B,H] (the L2-normalised
+  pooled output of `input_ids`, float32) and `'logit_scale'` [], plus `'candidate_embedding'`
+  [B,H] of `candidate_input_ids` / `candidate_attention_mask` when the batch has them (a
+  training batch of query-candidate pairs; [B,Tq] and [B,Tc] may differ). head=None returns
+  the encoder's outputs (`last_hidden_state`, `pooler_output`, and every hidden state:
+  `hidden_states`, index 0 = embeddings).
   """
   config: XLMRConfig
   heads: tuple[HeadSpec, ...] = ()
@@ -82,6 +86,17 @@ class Model(nn.Module):
     if head is None:
       return self.encoder(ids, mask, deterministic=deterministic, output_hidden_states=True)
     spec = self.spec(head)
+    if spec.format == 'ranking' and 'candidate_input_ids' in batch:
+      # The same encoder (the same parameters) encodes the candidates: XTREME-R's dual encoder.
+      c_ids, c_mask = batch['candidate_input_ids'], batch['candidate_attention_mask']
+      if c_ids.shape[1:] == ids.shape[1:]:  # one pass over [queries; candidates]: half the program
+        out = self._head_outputs(spec, jnp.concatenate([ids, c_ids]),
+                                 jnp.concatenate([mask, c_mask]), deterministic)
+        q, c = jnp.split(out['embedding'], 2)
+        return dict(out, embedding=q, candidate_embedding=c)
+      out = self._head_outputs(spec, ids, mask, deterministic)
+      cand = self._head_outputs(spec, c_ids, c_mask, deterministic)
+      return dict(out, candidate_embedding=cand['embedding'])
     if spec.format != 'multiple_choice':
       return self._head_outputs(spec, ids, mask, deterministic)
     # Every choice is its own sequence: [B,C,T] → [B*C,T] → a score each → [B,C].
@@ -94,6 +109,9 @@ class Model(nn.Module):
     enc = self.encoder(ids, mask, deterministic=deterministic, output_hidden_states=retrieval)
     if retrieval:
       return {'embedding': heads_lib.mean_pool(enc['hidden_states'][spec.pool_layer], mask)}
+    if spec.format == 'ranking':  # XTREME-R: normalize(pooled output), cosine similarities
+      return {'embedding': heads_lib.l2_normalize(enc['pooler_output']),
+              'logit_scale': self.head_modules(spec.name)}
     hidden = enc['last_hidden_state']
     if spec.format == 'mlm':
       return {'logits': self.head_modules(spec.name, hidden, self.encoder.attend,

@@ -195,7 +195,8 @@ def run(config, workdir):
         languages=plan.eval_languages(task, config), max_examples=config.eval.max_examples,
         sharding=trainer.batch_sharding, qa_options=qa_options,
         skip_missing=config.eval.skip_missing_languages, log=_log, done=done.done,
-        on_language=done.on_language, benchmark=benchmark)
+        on_language=done.on_language, benchmark=benchmark,
+        ranking_options=loop.ranking_options(task, config))
     _write_json(done_path, per_lang)
     phases[f'target_{task.name}'] = dict(results, zero_shot=per_lang)
     del params, trainer

@@ -31,8 +31,10 @@ import tqdm
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import mixing
 from xstilts_jax.data import mlm as mlm_data
+from xstilts_jax.data import ranking as ranking_data
 from xstilts_jax.data import translated as translated_data
 from xstilts_jax.eval import predict
+from xstilts_jax.eval import ranking
 from xstilts_jax.models import HeadSpec, Model
 from xstilts_jax.models import heads as heads_lib
 from xstilts_jax.parallel import global_batch
@@ -99,9 +101,20 @@ def seq_length(task, phase) -> int:
 
 
 def format_options(task, config) -> dict:
+  if task.format == 'ranking':
+    return ranking_options(task, config)
   if task.format != 'span_qa':
     return {}
   return dict(doc_stride=config.qa.doc_stride, max_query_length=config.qa.max_query_length)
+
+
+def ranking_options(task, config) -> dict:
+  """The dual encoder's featurizer options from `config.ranking` (per-task lengths; a task
+  not listed takes the phase's max_seq_length for both)."""
+  r = config.get('ranking') or {}
+  return dict(max_query_length=int((r.get('max_query_length') or {}).get(task.name, 0)),
+              max_candidate_length=int((r.get('max_candidate_length') or {}).get(task.name, 0)),
+              candidate_context=r.get('candidate_context', 'concat'))
 
 
 def load_kwargs(config) -> dict:
@@ -137,11 +150,18 @@ def prepare_data(tasks, tokenizer, config, phase, *, log=print) -> list:
     train, regime = translated_data.mix(
         task, train, phase.get('translated'), seed=config.seed,
         data_dir=config.data.data_dir or None, limit=phase.max_train_examples, log=log)
-    dev = load.load_examples(task, 'dev', 'en', **load_kwargs(config))[:phase.eval_examples]
+    dev = load.load_examples(task, 'dev', 'en', **load_kwargs(config))
     train_f = featurize_lib.featurize(task, train, tokenizer, length, **options)
-    dev_f = featurize_lib.featurize(task, dev, tokenizer, length, **options)
+    if task.format == 'ranking':  # dev: the first N queries against every candidate
+      dev_f = [ranking_data.featurize_corpus(c, tokenizer, length,
+                                             max_queries=phase.eval_examples, **options)
+               for c in dev]
+    else:
+      dev = dev[:phase.eval_examples]
+      dev_f = featurize_lib.featurize(task, dev, tokenizer, length, **options)
+    n_dev = sum(map(len, dev_f)) if task.format == 'ranking' else len(dev)  # ranking: queries
     log(f'  {task.name}: {len(train)} train examples → {len(train_f)} rows '
-        f'{_stats(train_f.stats)}; {len(dev)} English dev examples; batch {batch}')
+        f'{_stats(train_f.stats)}; {n_dev} English dev examples; batch {batch}')
     out.append(PhaseData(task, train_f, dev, dev_f, batch, epochs, regime))
   return out
 
@@ -239,6 +259,10 @@ class PhaseTrainer:
       if d.dev is None:  # continued MLM: trained, not selected on
         continue
       fn = self.predict_fns[d.task.head_name]
+      if d.task.format == 'ranking':  # map@20 of the English dev queries
+        out[d.task.name] = ranking.evaluate(fn, params, d.dev, eval_batch_size,
+                                            self.batch_sharding)
+        continue
       outputs = predict.run(fn, params, d.dev, eval_batch_size, self.batch_sharding)
       preds = predict.to_predictions(d.task, d.dev_examples, d.dev, outputs,
                                      tokenizer=self.tokenizer)

@@ -2,7 +2,8 @@
 
 Computed in float32 whatever the compute dtype. An item is valid when it has a label:
 classification / multiple choice `label >= 0`, span QA `start_positions >= 0`, tagging and
-MLM `labels != -100`. The mean is over valid items of the (global) batch.
+MLM `labels != -100`, ranking every query. The mean is over valid items of the (global)
+batch.
 """
 
 import jax
@@ -45,12 +46,28 @@ def token_loss(outputs, batch):
   return _mean(*cross_entropy(outputs['logits'], labels, labels != IGNORE))
 
 
+def ranking_loss(outputs, batch):
+  """In-batch negatives, as XTREME-R's dual encoder (`BertForRetrieval`): logits = logit_scale
+  × cosine(query i, candidate j) over every query and candidate of the GLOBAL batch (jit sees
+  global arrays: under data parallelism the candidates of all devices), softmax
+  cross-entropy with query i's own candidate as the target. Duplicated candidates are not
+  masked (XTREME-R does not mask them)."""
+  del batch
+  q, c = outputs['embedding'], outputs['candidate_embedding']
+  sims = jnp.matmul(q.astype(jnp.float32), c.astype(jnp.float32).T,
+                    precision=jax.lax.Precision.HIGHEST)
+  logits = outputs['logit_scale'].astype(jnp.float32) * sims
+  labels = jnp.arange(q.shape[0])
+  return _mean(*cross_entropy(logits, labels, jnp.ones(q.shape[0], bool)))
+
+
 LOSSES = {
     'classification': classification_loss,
     'multiple_choice': classification_loss,
     'span_qa': span_qa_loss,
     'tagging': token_loss,
     'mlm': token_loss,
+    'ranking': ranking_loss,
 }
 
 

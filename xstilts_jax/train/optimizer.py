@@ -8,8 +8,9 @@ import jax
 import jax.numpy as jnp
 import optax
 
-# Leaf names that never decay: every bias, and LayerNorm's scale (its bias is a 'bias').
-NO_DECAY = ('bias', 'scale')
+# Leaf names that never decay: every bias, LayerNorm's scale (its bias is a 'bias'), and the
+# dual encoder's logit_scale (a temperature, not a weight; XTREME-R trains it without decay).
+NO_DECAY = ('bias', 'scale', 'logit_scale')
 
 
 def make_schedule(learning_rate: float, total_steps: int, warmup_fraction: float = 0.1):

@@ -334,9 +334,9 @@ def check(config, workdir: str, log=print) -> list:
 # ---------------------------------------------------------------- dry run
 
 def _count(examples) -> str:
-  if examples and hasattr(examples[0], 'queries'):  # a ranking corpus (Mewsli-X, LAReQA)
+  if examples and hasattr(examples[0], 'query_ids'):  # ranking corpora (the dual encoder)
     c = examples[0]
-    return f'{len(c.queries)} queries, {len(c.candidates)} candidates'
+    return f'{len(c.query_ids)} queries, {len(c.candidate_ids)} candidates'
   if examples and hasattr(examples[0], 'gold'):  # retrieval corpora
     c = examples[0]
     if len(c.source) == len(c.target) == len(c.gold):  # fully aligned (Tatoeba)
