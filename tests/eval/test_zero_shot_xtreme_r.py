@@ -52,7 +52,7 @@ def test_xcopa_predictions_in_xtreme_r_layout(data_dir, tmp_path):
   kwargs = dict(pred_dir=str(pred_dir), label_dir=str(label_dir), max_seq_length=16,
                 batch_size=2, load_kwargs={'data_dir': str(data_dir)})
   results = zero_shot.run_task(task, _first_choice, None, load_tokenizer('tiny'),
-                               benchmark='xtreme-r', **kwargs)
+                               benchmark='xtreme-r', languages=tuple(ROWS), **kwargs)
   for lang, rows in ROWS.items():
     expected = 100 * sum(r[3] == 0 for r in rows) / len(rows)
     assert results[lang] == {'accuracy': pytest.approx(expected)}
