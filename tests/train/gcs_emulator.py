@@ -7,10 +7,15 @@ relies on them: a media download carries its object's generation (header x-goog-
 tensorstore's OCDBT reads the manifest's generation, then rewrites it under
 ifGenerationMatch), and an upload with ifGenerationMatch is refused with 412 unless the object's
 generation matches (0: the object must not exist), which makes the workdir lock's
-create-if-absent atomic. `environment(port)` is what a client process needs to talk to it.
+create-if-absent atomic. Requests are served on threads (a client stopped in the middle of an
+upload, as the tests do, must not hold up the others), each handler under one lock once its
+request has been read. `environment(port)` is what a client process needs to talk to it.
 """
 
+import functools
+import http.server
 import sys
+import threading
 import time
 from http import HTTPStatus
 
@@ -61,15 +66,32 @@ def _download_with_generation(request, response, storage, *args, **kwargs):
   return _DOWNLOAD(request, response, storage, *args, **kwargs)
 
 
+_LOCK = threading.Lock()
+
+
+def _serialized(handler):
+  """The handler under the lock, its request body read before (the storage is not
+  thread-safe; a client that stops while sending must only hold up its own thread)."""
+
+  @functools.wraps(handler)
+  def run(request, response, storage, *args, **kwargs):
+    if request.method in ('POST', 'PUT', 'PATCH'):
+      request.data  # pylint: disable=pointless-statement  # reads the body
+    with _LOCK:
+      return handler(request, response, storage, *args, **kwargs)
+  return run
+
+
 def _patch_handlers():
   replace = {_INSERT: _insert_with_precondition, _DOWNLOAD: _download_with_generation}
   for _, handlers in server_lib.HANDLERS:
     for method, handler in list(handlers.items()):
-      if handler in replace:
-        handlers[method] = replace[handler]
+      handlers[method] = _serialized(replace.get(handler, handler))
   # Also the module's names: the router's fallback for uploads calls objects.insert, and
   # objects.get (alt=media, tensorstore's reads) calls download.
-  objects.insert, objects.download = _insert_with_precondition, _download_with_generation
+  objects.insert = _serialized(_insert_with_precondition)
+  objects.download = _download_with_generation  # called by objects.get, already serialized
+  http.server.HTTPServer = http.server.ThreadingHTTPServer
 
 
 def main(bucket: str, max_seconds: float):

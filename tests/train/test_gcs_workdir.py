@@ -1,0 +1,206 @@
+"""--workdir gs://bucket/run against a local GCS emulator (gcs_emulator.py, loopback).
+
+A run killed mid-phase (SIGKILL while its first checkpoint is saved) and run again ends
+identical to a local run: results.json, prediction, label and report files, metrics.jsonl
+(timings aside) and the best parameters (bytes). While the killed run is stopped, a second run
+on the same URL is refused by the lock; a storage endpoint nobody answers is one line, at once.
+The tiny config is shortened to one target phase (XNLI, 4 steps, a checkpoint every 2, en/de).
+"""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import fsspec
+import jax
+import numpy as np
+import orbax.checkpoint as ocp
+import pytest
+
+from xstilts_jax import storage
+from xstilts_jax.train import workdir_lock
+
+sys.path.insert(0, os.path.dirname(__file__))
+import gcs_emulator  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+CACHE = os.path.join(ROOT, '.jax_cache')
+PHASE = 'target_xnli'
+
+
+def _cmd(workdir):
+  return [sys.executable, '-m', 'xstilts_jax.main', '--config', 'configs/tiny.py',
+          '--workdir', str(workdir), '--config.intermediate.tasks=', '--config.targets=xnli',
+          '--config.target.num_steps=4', '--config.target.eval_every=2',
+          '--config.checkpoint.every=2', '--config.eval.languages=en,de',
+          '--config.eval.max_examples=16', f'--config.compilation_cache={CACHE}']
+
+
+def _env(port=None, signal_at=''):
+  env = dict(os.environ, JAX_PLATFORMS='cpu', PYTHONPATH=ROOT)
+  env.pop('XSTILTS_TEST_SIGNAL_AT', None)
+  if port:
+    env.update(gcs_emulator.environment(port))
+  if signal_at:
+    env['XSTILTS_TEST_SIGNAL_AT'] = signal_at
+  return env
+
+
+def _run(workdir, port=None, timeout=240):
+  p = subprocess.run(_cmd(workdir), cwd=ROOT, env=_env(port), capture_output=True, text=True,
+                     timeout=timeout)
+  return p
+
+
+@pytest.fixture(scope='module')
+def emulator():
+  """The emulator's port; the variables pointing this process's clients at it are set while
+  the module runs."""
+  proc = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                        'gcs_emulator.py'), 'bucket', '300'],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+  try:
+    port = int(proc.stdout.readline())
+  except ValueError:
+    proc.kill()
+    raise AssertionError(f'the emulator did not start: {proc.communicate()[1][-2000:]}')
+  saved = dict(os.environ)
+  os.environ.update(gcs_emulator.environment(port))
+  try:
+    yield port
+  finally:
+    os.environ.clear()
+    os.environ.update(saved)
+    proc.kill()
+    proc.communicate(timeout=30)
+
+
+def _download(url, local):
+  """A local copy of everything under the gs:// folder `url`."""
+  fs, inner = fsspec.core.url_to_fs(url, use_listings_cache=False)
+  fs.get(inner + '/', str(local) + '/', recursive=True)
+  return local
+
+
+def _files(workdir):
+  """{relative path: bytes} of what the run hands over (plots aside: PNG metadata varies)."""
+  out = {}
+  for top in ('predictions', 'labels', 'report'):
+    for folder, _, names in os.walk(os.path.join(workdir, top)):
+      for name in names:
+        if not name.endswith('.png'):
+          path = os.path.join(folder, name)
+          with open(path, 'rb') as f:
+            out[os.path.relpath(path, workdir)] = f.read()
+  return out
+
+
+def _metrics(workdir):
+  with open(os.path.join(workdir, PHASE, 'metrics.jsonl')) as f:
+    rows = [json.loads(line) for line in f]
+  timings = ('train/steps_per_sec', 'train/examples_per_sec')  # wall-clock rates differ
+  return [{k: v for k, v in r.items() if k not in timings} for r in rows]
+
+
+def _best(workdir):
+  best = os.path.join(workdir, PHASE, 'best')
+  step, = [s for s in os.listdir(best) if s.isdigit()]
+  with ocp.StandardCheckpointer() as ckptr:
+    params = ckptr.restore(os.path.join(best, step, 'params'))
+  return step, [(jax.tree_util.keystr(p), np.asarray(x).tobytes())
+                for p, x in jax.tree_util.tree_leaves_with_path(params)]
+
+
+def _stopped(proc, timeout=240):
+  """Waits until the process has stopped itself (SIGSTOP from the test hook)."""
+  end = time.time() + timeout
+  while time.time() < end:
+    with open(f'/proc/{proc.pid}/stat') as f:
+      if f.read().rsplit(')', 1)[1].split()[0] == 'T':
+        return
+    if proc.poll() is not None:
+      raise AssertionError(f'run ended (rc {proc.returncode}) before stopping:\n'
+                           f'{proc.stderr.read()[-3000:]}')
+    time.sleep(0.05)
+  proc.kill()
+  raise AssertionError('the run did not reach its stage')
+
+
+def _one_line(err):
+  """The run's own stderr lines: progress bars, absl's and tensorstore's logging aside."""
+  return [l for l in err.splitlines()
+          if l.strip() and '%|' not in l and not re.match(r'[IW]\d{4} ', l)]
+
+
+def test_killed_and_resumed_gs_run_is_identical_to_a_local_run(emulator, tmp_path):
+  local = tmp_path / 'local'
+  p = _run(local)
+  assert p.returncode == 0, p.stderr[-3000:]
+
+  url = 'gs://bucket/run'
+  proc = subprocess.Popen(_cmd(url), cwd=ROOT, env=_env(emulator, 'save:STOP'),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+  _stopped(proc)  # the save of step 2 is in flight
+  second = _run(url, emulator)
+  assert second.returncode == 1
+  lines = _one_line(second.stderr)
+  assert len(lines) == 1 and f'in use by the run of PID {proc.pid} on ' in lines[0], lines
+  proc.kill()
+  proc.communicate(timeout=60)
+  assert proc.returncode == -signal.SIGKILL
+  assert storage.exists(f'{url}/.lock')  # left by the killed run: stale, taken over below
+  assert not storage.exists(f'{url}/{PHASE}/results.json')
+
+  p = _run(url, emulator)
+  assert p.returncode == 0, p.stderr[-3000:]
+  out = p.stdout + p.stderr
+  assert 'taking over the lock of PID' in out
+  assert re.search(rf'\[{PHASE}\] resumed at step 2 of 4', out), out[-3000:]
+  assert not storage.exists(f'{url}/.lock')
+
+  remote = _download(url, tmp_path / 'remote')
+  with open(local / 'results.json') as f, open(remote / 'results.json') as g:
+    assert json.load(g) == json.load(f)
+  want, got = _files(local), _files(remote)
+  assert sorted(got) == sorted(want) and want
+  assert [k for k in want if want[k] != got[k]] == []
+  assert _metrics(remote) == _metrics(local)
+  assert _best(remote) == _best(local)
+  assert os.listdir(remote / PHASE / 'tensorboard')
+
+
+def test_lock_on_gcs_is_create_if_absent_and_stale_locks_are_taken_over(emulator):
+  url = 'gs://bucket/lock_test'
+  assert storage.create_exclusive(f'{url}/x', 'first')
+  assert not storage.create_exclusive(f'{url}/x', 'second')  # ifGenerationMatch=0 refused
+  assert storage.read_text(f'{url}/x') == 'first'
+  with workdir_lock.WorkdirLock(url):
+    with pytest.raises(workdir_lock.WorkdirBusy, match=rf'PID {os.getpid()} on '):
+      workdir_lock.WorkdirLock(url).acquire()
+  assert not storage.exists(f'{url}/{workdir_lock.LOCK_NAME}')
+  dead = subprocess.Popen([sys.executable, '-c', 'pass'])
+  dead.wait()
+  storage.write_text(f'{url}/{workdir_lock.LOCK_NAME}',
+                     json.dumps({'host': socket.gethostname(), 'pid': dead.pid, 'started': 1.0}))
+  said = []
+  with workdir_lock.WorkdirLock(url, log=said.append):
+    assert json.loads(storage.read_text(f'{url}/{workdir_lock.LOCK_NAME}'))['pid'] == os.getpid()
+  assert len(said) == 1 and f'PID {dead.pid}' in said[0]
+
+
+def test_unreachable_storage_is_one_line_at_once(tmp_path):
+  with socket.socket() as s:
+    s.bind(('127.0.0.1', 0))
+    closed = s.getsockname()[1]  # nothing listens there once the socket is closed
+  start = time.time()
+  p = _run('gs://bucket/run', closed, timeout=60)
+  assert p.returncode == 1
+  lines = _one_line(p.stderr)
+  assert len(lines) == 1, lines
+  assert 'gs://bucket/run' in lines[0] and 'cannot reach the storage service' in lines[0]
+  assert time.time() - start < 30
