@@ -1,10 +1,11 @@
 """--workdir gs://bucket/run against a local GCS emulator (gcs_emulator.py, loopback).
 
-A run killed mid-phase (SIGKILL while its first checkpoint is saved) and run again ends
-identical to a local run: results.json, prediction, label and report files, metrics.jsonl
-(timings aside) and the best parameters (bytes). While the killed run is stopped, a second run
-on the same URL is refused by the lock; a storage endpoint nobody answers is one line, at once.
-The tiny config is shortened to one target phase (XNLI, 4 steps, a checkpoint every 2, en/de).
+A run killed mid-phase (SIGKILL once a checkpoint is in the bucket, before the last) and run
+again resumes from that checkpoint and ends identical to a local run: results.json,
+prediction, label and report files, metrics.jsonl (timings aside) and the best parameters
+(bytes). While the run is stopped during its first save, a second run on the same URL is
+refused by the lock; a storage endpoint nobody answers is one line, at once. The tiny config
+is shortened to one target phase (XNLI, 8 steps, a checkpoint every 2, en/de).
 """
 
 import json
@@ -31,12 +32,13 @@ import gcs_emulator  # noqa: E402
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CACHE = os.path.join(ROOT, '.jax_cache')
 PHASE = 'target_xnli'
+STEPS = 8
 
 
 def _cmd(workdir):
   return [sys.executable, '-m', 'xstilts_jax.main', '--config', 'configs/tiny.py',
           '--workdir', str(workdir), '--config.intermediate.tasks=', '--config.targets=xnli',
-          '--config.target.num_steps=4', '--config.target.eval_every=2',
+          f'--config.target.num_steps={STEPS}', '--config.target.eval_every=2',
           '--config.checkpoint.every=2', '--config.eval.languages=en,de',
           '--config.eval.max_examples=16', f'--config.compilation_cache={CACHE}']
 
@@ -131,6 +133,13 @@ def _stopped(proc, timeout=240):
   raise AssertionError('the run did not reach its stage')
 
 
+def _committed(url):
+  """Steps of the phase's checkpoints that orbax finished (on GCS: commit_success.txt)."""
+  folder = f'{url}/{PHASE}/checkpoints'
+  return sorted(int(s) for s in storage.listdir(folder)
+                if s.isdigit() and storage.exists(f'{folder}/{s}/commit_success.txt'))
+
+
 def _one_line(err):
   """The run's own stderr lines: progress bars, absl's and tensorstore's logging aside."""
   return [l for l in err.splitlines()
@@ -150,9 +159,15 @@ def test_killed_and_resumed_gs_run_is_identical_to_a_local_run(emulator, tmp_pat
   assert second.returncode == 1
   lines = _one_line(second.stderr)
   assert len(lines) == 1 and f'in use by the run of PID {proc.pid} on ' in lines[0], lines
+  proc.send_signal(signal.SIGCONT)
+  end = time.time() + 120
+  while not _committed(url) and proc.poll() is None and time.time() < end:
+    time.sleep(0.02)
   proc.kill()
   proc.communicate(timeout=60)
   assert proc.returncode == -signal.SIGKILL
+  killed_at = _committed(url)
+  assert killed_at and max(killed_at) < STEPS, f'not killed in the middle: {killed_at}'
   assert storage.exists(f'{url}/.lock')  # left by the killed run: stale, taken over below
   assert not storage.exists(f'{url}/{PHASE}/results.json')
 
@@ -160,7 +175,7 @@ def test_killed_and_resumed_gs_run_is_identical_to_a_local_run(emulator, tmp_pat
   assert p.returncode == 0, p.stderr[-3000:]
   out = p.stdout + p.stderr
   assert 'taking over the lock of PID' in out
-  assert re.search(rf'\[{PHASE}\] resumed at step 2 of 4', out), out[-3000:]
+  assert f'[{PHASE}] resumed at step {max(killed_at)} of {STEPS}' in out, out[-3000:]
   assert not storage.exists(f'{url}/.lock')
 
   remote = _download(url, tmp_path / 'remote')
