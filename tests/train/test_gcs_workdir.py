@@ -219,3 +219,22 @@ def test_unreachable_storage_is_one_line_at_once(tmp_path):
   assert len(lines) == 1, lines
   assert 'gs://bucket/run' in lines[0] and 'cannot reach the storage service' in lines[0]
   assert time.time() - start < 30
+
+
+def test_grid_root_url_is_refused_in_one_line():
+  from xstilts_jax.grid import __main__ as grid_main  # pylint: disable=g-import-not-at-top
+  with pytest.raises(SystemExit, match=r'^error: --root gs://b/grid: a grid root is a local '):
+    grid_main.main(['status', '--root', 'gs://b/grid'])
+
+
+def test_robustness_cells_in_a_gs_workdir_are_written_and_read_back(emulator):
+  from xstilts_jax.robustness import report  # pylint: disable=g-import-not-at-top
+  from xstilts_jax.robustness import suite  # pylint: disable=g-import-not-at-top
+  cells = f'gs://bucket/robust/robustness/{suite.CELLS}/xnli'
+  clean, noisy = {'langs': {'de': {'score': 40.0}}}, {'langs': {'de': {'score': 30.0}}}
+  suite.write_json(f'{cells}/clean.json', clean)
+  suite.write_json(f'{cells}/typos/level=0.1/seed=0.json', noisy)
+  suite.write_json(f'{cells}/adversarial-typos/beam=2,edits=1,queries=8/seed=0.json', noisy)
+  assert report.load_cells('gs://bucket/robust') == {'xnli': {
+      'clean': clean, 'perturbed': {('typos', 0.1): [noisy]},
+      'attack': {('typos', 'beam=2,edits=1,queries=8'): [noisy]}}}
