@@ -181,7 +181,8 @@ def move(src: str, dst: str):
     shutil.move(src, dst)
     return
   fs, inner = _fs(src)
-  fs.mv(inner, _fs(dst)[1], recursive=True)
+  fs.copy(inner, _fs(dst)[1], recursive=True)  # server-side copies
+  fs.rm(inner, recursive=True)
 
 
 def upload_tree(local_dir: str, dst: str):

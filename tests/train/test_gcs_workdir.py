@@ -238,3 +238,26 @@ def test_robustness_cells_in_a_gs_workdir_are_written_and_read_back(emulator):
   assert report.load_cells('gs://bucket/robust') == {'xnli': {
       'clean': clean, 'perturbed': {('typos', 0.1): [noisy]},
       'attack': {('typos', 'beam=2,edits=1,queries=8'): [noisy]}}}
+
+
+def test_results_and_metrics_files_on_gcs_keep_their_resume_rules(emulator):
+  from xstilts_jax.train import json_files  # pylint: disable=g-import-not-at-top
+  from xstilts_jax.train import metrics_log  # pylint: disable=g-import-not-at-top
+  path = 'gs://bucket/files/results.json'
+  storage.write_text(path, '{"best": 1')  # cut short
+  assert json_files.read_json(path) is None  # set aside, rebuilt by the run
+  assert storage.read_text(path + '.corrupt') == '{"best": 1' and not storage.exists(path)
+  json_files.write_json(path, {'best': 1})
+  assert json_files.read_json(path) == {'best': 1}
+
+  phase = 'gs://bucket/files/phase'
+  log = metrics_log.MetricsLog(phase, resume_step=0, tensorboard=False)
+  for step in (1, 2, 3):
+    log.write(step, {'loss': float(step)})
+  # Resumed from the checkpoint at step 2: row 3 of the interrupted run is dropped, not doubled.
+  log = metrics_log.MetricsLog(phase, resume_step=2, tensorboard=False)
+  log.write(3, {'loss': 3.5})
+  rows = metrics_log.read_metrics(f'{phase}/metrics.jsonl')
+  assert [(r['step'], r['loss']) for r in rows] == [(1, 1.0), (2, 2.0), (3, 3.5)]
+  storage.write_text(f'{phase}/metrics.jsonl', '{"step": 1}\n{"step": 2')  # a torn last line
+  assert metrics_log.read_metrics(f'{phase}/metrics.jsonl') == [{'step': 1}]
