@@ -5,7 +5,9 @@ again resumes from that checkpoint and ends identical to a local run: results.js
 prediction, label and report files, metrics.jsonl (timings aside) and the best parameters
 (bytes). While the run is stopped during its first save, a second run on the same URL is
 refused by the lock; a storage endpoint nobody answers is one line, at once. The tiny config
-is shortened to one target phase (XNLI, 8 steps, a checkpoint every 2, en/de).
+is shortened to one target phase (XNLI, 8 steps, a checkpoint every 2, en/de). In process:
+the lock's create-if-absent and stale takeover, a damaged results file set aside, metrics rows
+after a resume, robustness cells, all in the bucket; a grid root URL refused.
 """
 
 import json
