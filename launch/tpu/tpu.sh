@@ -4,8 +4,7 @@
 #   launch/tpu/tpu.sh COMMAND --name NAME --zone ZONE [options] [-- xstilts flags]
 #
 #   create   queue a TPU (on-demand, --spot or --reserved) and wait until it is ACTIVE
-#   setup    on every worker: Python >= 3.11 (uv), a virtualenv, the package with jax[tpu],
-#            gcsfuse and the bucket at /gcs/BUCKET (with --bucket)
+#   setup    on every worker: Python >= 3.11 (uv), a virtualenv, the package with jax[tpu]
 #   run      start the experiment in the background on every worker (it survives a dropped
 #            ssh); the log goes to ~/xstilts/logs/ and, when the run ends, into WORKDIR/logs/
 #   logs     the end of worker --worker's log (0 by default; `all` for every worker)
@@ -24,10 +23,10 @@
 #   --package SPEC         what `pip install` gets on the workers [XSTILTS_PACKAGE]; default:
 #                          this checkout (its files are copied to every worker). E.g.
 #                          'xstilts-jax[tpu] @ git+https://github.com/ORG/xstilts-jax@v0.1.0'
-#   --bucket BUCKET        mount gs://BUCKET at /gcs/BUCKET on every worker (setup) [BUCKET]
 #   --config FILE          relative to the checkout [CONFIG]; default configs/xlmr_large.py
-#   --workdir DIR          passed to --workdir as it is [WORKDIR]: a path every worker sees,
-#                          e.g. /gcs/BUCKET/runs/mnli, or a gs:// URL
+#   --workdir DIR          passed to --workdir as it is [WORKDIR]: gs://BUCKET/runs/mnli (the
+#                          run writes the bucket itself; nothing is mounted), or a path
+#                          every worker sees
 #   --worker N|all         for logs; default 0
 #   --interval SECONDS     polling interval of create and watch; default 60
 #   --no-wait              create: return once the request is queued, not when it is ACTIVE
@@ -38,7 +37,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}
 die() { echo "tpu.sh: $*" >&2; exit 1; }
 
 name=${TPU_NAME:-} zone=${ZONE:-} project=${PROJECT:-} accelerator=${ACCELERATOR:-v4-8}
-runtime_version='' provisioning='' package=${XSTILTS_PACKAGE:-} bucket=${BUCKET:-}
+runtime_version='' provisioning='' package=${XSTILTS_PACKAGE:-}
 config=${CONFIG:-configs/xlmr_large.py} workdir=${WORKDIR:-} worker=0 interval=60 dry_run=0 wait=1
 command=${1:-}
 [ -n "$command" ] || usage
@@ -60,7 +59,6 @@ while [ $# -gt 0 ]; do
     --spot) provisioning=--spot ;;
     --reserved) provisioning=--reserved ;;
     --package) package=$2; shift ;;
-    --bucket) bucket=$2; shift ;;
     --config) config=$2; shift ;;
     --workdir) workdir=$2; shift ;;
     --worker) worker=$2; shift ;;
@@ -167,7 +165,7 @@ setup() {
   [ "$dry_run" = 1 ] || rm -f "$bundle"
   on_workers all "rm -rf $remote_home/src && mkdir -p $remote_home/src && \
 tar xzf xstilts-src.tgz -C $remote_home/src && \
-bash $remote_home/src/launch/tpu/worker_setup.sh $(quote "$package" "$bucket")"
+bash $remote_home/src/launch/tpu/worker_setup.sh $(quote "$package")"
 }
 run() {
   [ -n "$workdir" ] || die 'set --workdir (or WORKDIR)'

@@ -83,10 +83,12 @@ def test_readme_demo_end_to_end(tmp_path):
   assert 'steps from' not in again
 
 
-def test_url_workdir_is_refused_with_a_message():
+def test_url_workdir_of_an_unknown_scheme_is_refused_with_a_message():
   env = dict(os.environ, JAX_PLATFORMS='cpu', PYTHONPATH=ROOT)
   p = subprocess.run([sys.executable, '-m', 'xstilts_jax.main', '--config', 'configs/tiny.py',
-                      '--workdir', 'gs://bucket/run'], cwd=ROOT, env=env, capture_output=True,
+                      '--workdir', 's3://bucket/run'], cwd=ROOT, env=env, capture_output=True,
                      text=True, timeout=120)
-  assert p.returncode != 0
-  assert 'gcsfuse' in p.stderr and 'gs://bucket/run' in p.stderr
+  assert p.returncode == 1
+  assert p.stderr.strip().splitlines() == [
+      'error: --workdir s3://bucket/run: s3:// is not supported; use a local path or '
+      'gs://bucket/folder']

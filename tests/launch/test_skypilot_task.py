@@ -52,10 +52,11 @@ def test_task_file_is_valid(task):
   resources = task['resources']
   assert resources['use_spot'] is True
   assert resources['job_recovery']['recover_on_exit_codes'] == [75]  # main.EXIT_PREEMPTED
-  # The workdir is a bucket mounted by SkyPilot, so a relaunch resumes from it.
-  assert task['file_mounts']['/ckpt'] == {'name': '${XSTILTS_BUCKET}', 'mode': 'MOUNT'}
+  # The workdir is in a bucket (written by the run itself, nothing mounted), so a relaunch
+  # resumes from it.
+  assert 'file_mounts' not in task
   assert task['envs']['XSTILTS_BUCKET'] is None  # SkyPilot refuses to launch until it is set
-  assert '--workdir "/ckpt/$RUN"' in task['run']
+  assert '--workdir "gs://$XSTILTS_BUCKET/$RUN"' in task['run']
 
 
 def test_tpus_get_google_runtime_versions(task):
@@ -69,7 +70,7 @@ def test_tpus_get_google_runtime_versions(task):
 @pytest.mark.parametrize('path,value', [
     (('resources', 'use_spott'), True),
     (('resources', 'any_of', 0, 'accelerator_args', 'runtime'), 'x'),
-    (('file_mounts', '/ckpt', 'mode'), 'MOUNTED'),
+    (('file_mounts',), {'/data': {'name': 'some-bucket', 'mode': 'MOUNTED'}}),
     (('setup',), ['not', 'a', 'string']),
 ])
 def test_schemas_catch_mistakes(task, path, value):

@@ -23,6 +23,7 @@ import json
 import os
 import re
 
+from xstilts_jax import storage
 from xstilts_jax.eval import xtreme_tasks
 from xstilts_jax.tasks import languages
 from xstilts_jax.tasks.readers import rawfiles
@@ -151,11 +152,7 @@ def write_labels(out_dir, task, lang, labels, benchmark='xtreme'):
 
 
 def _write_text(path, text):
-  os.makedirs(os.path.dirname(path), exist_ok=True)
-  tmp = path + '.tmp'
-  with open(tmp, 'w', encoding='utf-8') as f:
-    f.write(text)
-  os.replace(tmp, path)  # never leave a half-written file under the real name
+  storage.write_text(path, text)  # atomic: never a half-written file under the real name
   return path
 
 

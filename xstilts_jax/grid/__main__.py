@@ -219,6 +219,9 @@ def main(argv=None):
   p.add_argument('--root', help='grid root: members may be its cell names')
   p.add_argument('--title', default='Study')
   args = parser.parse_args(argv)
+  if '://' in (getattr(args, 'root', None) or ''):  # its runs' logs are written by this process
+    raise SystemExit(f'error: --root {args.root}: a grid root is a local folder (a single run '
+                     'takes --workdir gs://...)')
   return {'run': cmd_run, 'status': cmd_status, 'report': cmd_report,
           'study': cmd_study}[args.command](args)
 

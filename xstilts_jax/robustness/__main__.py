@@ -19,6 +19,8 @@ from absl import flags
 from absl import logging
 from ml_collections import config_flags
 
+from xstilts_jax import storage
+
 _CONFIG = config_flags.DEFINE_config_file(
     'config', None, 'The config file the experiment ran with (and its --config.x=y overrides).',
     lock_config=True)
@@ -53,7 +55,7 @@ def _run(argv):
     if len(workdirs) < 2:
       raise app.UsageError('--compare needs two or more workdirs: --compare W1 W2 ...')
     from xstilts_jax.robustness import report  # pylint: disable=g-import-not-at-top
-    out = _OUT.value or os.path.join(os.path.abspath(workdirs[0]), 'robustness', 'compare')
+    out = _OUT.value or os.path.join(storage.absolute(workdirs[0]), 'robustness', 'compare')
     rows = report.compare(workdirs, out)
     print(f'{len(rows)} rows; report in {out}/compare.md')
     return

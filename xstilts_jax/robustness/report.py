@@ -23,6 +23,7 @@ import os
 
 import numpy as np
 
+from xstilts_jax import storage
 from xstilts_jax.report import summary as summary_lib
 from xstilts_jax.robustness import stats as stats_lib
 from xstilts_jax.robustness import suite as suite_lib
@@ -37,10 +38,15 @@ def _metric(cell):
 def load_cells(workdir):
   """{task: {'clean': cell, 'perturbed': {(kind, level): [cells]}, 'attack': {(kind, name):
   [cells]}}} from `<workdir>/robustness/cells`."""
-  root = os.path.join(os.path.abspath(workdir), 'robustness', suite_lib.CELLS)
-  if not os.path.isdir(root):
+  root = os.path.join(storage.absolute(workdir), 'robustness', suite_lib.CELLS)
+  if not storage.isdir(root):
     raise FileNotFoundError(f'{root}: no robustness cells (run `python -m xstilts_jax.robustness '
                             f'--workdir {workdir}` first)')
+  with storage.local_copy(root) as (local_root,):  # a gs:// workdir's cells: read locally
+    return _load_cells(local_root)
+
+
+def _load_cells(root):
   out = {}
   for task in sorted(os.listdir(root)):
     clean_path = os.path.join(root, task, 'clean.json')
@@ -248,17 +254,22 @@ def plot_curves(curves, out_dir):
 def write(workdir, out_dir=None, title=None):
   """Writes the report beside the cells; returns it (as data, with 'plots')."""
   report = build(workdir)
-  out_dir = out_dir or os.path.join(os.path.abspath(workdir), 'robustness', 'report')
-  os.makedirs(out_dir, exist_ok=True)
-  report['plots'] = plot_curves(report['curves'], os.path.join(out_dir, 'plots'))
+  out_dir = out_dir or os.path.join(storage.absolute(workdir), 'robustness', 'report')
+  with storage.staged(out_dir) as local_dir:  # a gs:// folder: written here, then uploaded
+    _write(report, local_dir, out_dir, title or f'Robustness: {workdir}')
+  return report
+
+
+def _write(report, out_dir, final_dir, title):
+  plots = plot_curves(report['curves'], os.path.join(out_dir, 'plots'))
+  report['plots'] = [os.path.join(final_dir, os.path.relpath(p, out_dir)) for p in plots]
   write_csv(report['rows'], os.path.join(out_dir, 'rows.csv'))
   write_csv(report['summary'], os.path.join(out_dir, 'summary.csv'))
   write_csv(report['adversarial'], os.path.join(out_dir, 'adversarial.csv'))
   with open(os.path.join(out_dir, 'report.json'), 'w', encoding='utf-8') as f:
     json.dump(report, f, indent=1, ensure_ascii=False)
   with open(os.path.join(out_dir, 'report.md'), 'w', encoding='utf-8') as f:
-    f.write(markdown(report, title or f'Robustness: {workdir}'))
-  return report
+    f.write(markdown(report, title))
 
 
 def compare(workdirs, out_dir, names=None):
@@ -287,10 +298,15 @@ def compare(workdirs, out_dir, names=None):
           rows.append(dict(run=name, baseline=names[0], task=task, kind=kind or 'clean',
                            level=level, lang=lang,
                            **_paired_diffs(metric, ac, ap, bc, bp)))
-  os.makedirs(out_dir, exist_ok=True)
+  with storage.staged(out_dir) as local_dir:  # a gs:// folder: written here, then uploaded
+    _write_compare(rows, names, workdirs, local_dir)
+  return rows
+
+
+def _write_compare(rows, names, workdirs, out_dir):
   write_csv(rows, os.path.join(out_dir, 'compare.csv'))
   with open(os.path.join(out_dir, 'compare.json'), 'w', encoding='utf-8') as f:
-    json.dump(dict(runs=dict(zip(names, map(os.path.abspath, workdirs))), rows=rows), f,
+    json.dump(dict(runs=dict(zip(names, map(storage.absolute, workdirs))), rows=rows), f,
               indent=1, ensure_ascii=False)
   md = [f'# Robustness: each run minus {names[0]}', '',
         'Paired over the same test examples; 95% bootstrap intervals (1000 resamples, seed 0).',
@@ -302,7 +318,6 @@ def compare(workdirs, out_dir, names=None):
   md += _compare_means(rows)
   with open(os.path.join(out_dir, 'compare.md'), 'w', encoding='utf-8') as f:
     f.write('\n'.join(md) + '\n')
-  return rows
 
 
 def _compare_means(rows):

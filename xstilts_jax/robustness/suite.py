@@ -23,6 +23,7 @@ import jax
 import numpy as np
 import tqdm
 
+from xstilts_jax import storage
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.eval import retrieval as retrieval_lib
 from xstilts_jax.robustness import adversarial
@@ -50,16 +51,11 @@ def write_json(path, obj):
   process computes the same cell)."""
   if jax.process_index() != 0:
     return
-  os.makedirs(os.path.dirname(path), exist_ok=True)
-  tmp = f'{path}.tmp{os.getpid()}'
-  with open(tmp, 'w', encoding='utf-8') as f:
-    json.dump(obj, f, ensure_ascii=False)
-  os.replace(tmp, path)
+  storage.write_text(path, json.dumps(obj, ensure_ascii=False))
 
 
 def read_json(path):
-  with open(path, encoding='utf-8') as f:
-    return json.load(f)
+  return json.loads(storage.read_text(path))
 
 
 def level_name(level):
@@ -133,7 +129,7 @@ class Suite:
   def run(self):
     tasks = self.tasks()
     todo = [(t, c) for t in tasks for c in self.plan(t)]
-    missing = [(t, c) for t, c in todo if not os.path.exists(self.path(t.name, *c[:3]))]
+    missing = [(t, c) for t, c in todo if not storage.exists(self.path(t.name, *c[:3]))]
     self.log(f'robustness: {len(todo)} cells, {len(todo) - len(missing)} done earlier, '
              f'{len(missing)} to compute')
     bar = tqdm.tqdm(total=len(missing), desc='robustness', unit='cell',
@@ -225,7 +221,7 @@ class _TaskRunner:
   def clean_cell(self):
     if self._clean is None:
       path = self.suite.path(self.task.name)
-      self._clean = read_json(path) if os.path.exists(path) else self.clean()
+      self._clean = read_json(path) if storage.exists(path) else self.clean()
     return self._clean
 
   # Classification, multiple choice, tagging, QA.

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 import orbax.checkpoint as ocp
 
+from xstilts_jax import storage
 from xstilts_jax.data.tokenizer import load_tokenizer
 from xstilts_jax.eval import predict
 from xstilts_jax.models import HeadSpec, Model, XLMREncoder, XLMRConfig, load_pretrained, preset
@@ -61,7 +62,7 @@ def head_spec(task):
 
 def _restore_best(phase_dir, abstract):
   best = os.path.join(phase_dir, 'best')
-  manager = ocp.CheckpointManager(os.path.abspath(best), item_names=('params',))
+  manager = ocp.CheckpointManager(storage.absolute(best), item_names=('params',))
   step = manager.latest_step()
   if step is None:
     raise FileNotFoundError(f'{best}: no best checkpoint (is the phase finished?)')
@@ -85,8 +86,8 @@ class Workdir:
   """A finished experiment folder and the config it ran with."""
 
   def __init__(self, path, config):
-    self.path = os.path.abspath(path)
-    if not os.path.isdir(self.path):
+    self.path = storage.absolute(path)
+    if not storage.isdir(self.path):
       raise FileNotFoundError(f'--workdir {path}: no such folder')
     self.config = config
     self.tokenizer = load_tokenizer(config.tokenizer or config.model.pretrained)
@@ -115,7 +116,7 @@ class Workdir:
                          f'({self.config.targets})')
       tasks = [t for t in tasks if t.name in only]
     for t in tasks:
-      if t.format != 'retrieval' and not os.path.exists(
+      if t.format != 'retrieval' and not storage.exists(
           os.path.join(self.path, f'target_{t.name}', ZERO_SHOT)):
         raise FileNotFoundError(f'{self.path}/target_{t.name}: the phase is not finished '
                                 '(run the experiment first)')

@@ -18,13 +18,13 @@ a resumed phase retraces an uninterrupted one exactly.
 
 import dataclasses
 import os
-import shutil
 from typing import Any, Optional
 
 import jax
 import orbax.checkpoint as ocp
 from jax.experimental import multihost_utils
 
+from xstilts_jax import storage
 from xstilts_jax.train import preemption
 
 
@@ -48,21 +48,14 @@ def _short(e: Exception) -> str:
 
 def set_aside(src: str, dst: str):
   """Moves `src` to `dst` (replacing an older `dst`): kept for inspection, out of the way."""
-  if not os.path.exists(src):
-    return
-  os.makedirs(os.path.dirname(dst), exist_ok=True)
-  if os.path.isdir(dst):
-    shutil.rmtree(dst)
-  elif os.path.exists(dst):
-    os.remove(dst)
-  shutil.move(src, dst)
+  storage.move(src, dst)
 
 
 def _manager(directory: str, max_to_keep: Optional[int], items, async_save: bool):
   options = ocp.CheckpointManagerOptions(
       max_to_keep=max_to_keep, create=True, cleanup_tmp_directories=True,
       enable_async_checkpointing=async_save)
-  return ocp.CheckpointManager(os.path.abspath(directory), options=options, item_names=items)
+  return ocp.CheckpointManager(storage.absolute(directory), options=options, item_names=items)
 
 
 class PhaseCheckpoints:
@@ -72,7 +65,7 @@ class PhaseCheckpoints:
                async_save: bool = True):
     if best_mode not in ('max', 'min'):
       raise ValueError(f"best_mode must be 'max' or 'min', not {best_mode!r}")
-    self.phase_dir = os.path.abspath(phase_dir)
+    self.phase_dir = storage.absolute(phase_dir)
     self.best_mode = best_mode
     self._async_save = async_save
     self.manager = _manager(os.path.join(phase_dir, 'checkpoints'), max_to_keep,
@@ -196,7 +189,7 @@ class PhaseCheckpoints:
     self.best_manager.wait_until_finished()
     self.best_manager.close()
     best_dir = os.path.join(self.phase_dir, 'best')
-    if jax.process_index() == 0 and any(os.scandir(best_dir)):
+    if jax.process_index() == 0 and storage.listdir(best_dir):
       set_aside(best_dir, os.path.join(self.phase_dir, 'best.corrupt'))
       print(f'[checkpoints] {best_dir} moved to {best_dir}.corrupt', flush=True)
     if jax.process_count() > 1:

@@ -32,6 +32,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from xstilts_jax import storage
 from xstilts_jax.data.tokenizer import load_tokenizer
 from xstilts_jax.eval import retrieval
 from xstilts_jax.eval import score
@@ -73,7 +74,8 @@ class _Progress:
     saved = json_files.read_json(path) or {}
     self.done = {}
     for lang, entry in saved.items():
-      missing = [f for f in entry.get('files', []) if not os.path.exists(os.path.join(workdir, f))]
+      missing = [f for f in entry.get('files', [])
+                 if not storage.exists(os.path.join(workdir, f))]
       if missing:
         _log(f'[{label}] {lang}: {missing[0]} is missing; evaluating {lang} again')
       else:
@@ -112,7 +114,7 @@ def start_model(config, tokenizer):
 def run(config, workdir):
   """Runs (or finishes) the experiment in `workdir`; returns the scores dict."""
   t0 = time.time()
-  workdir = os.path.abspath(workdir)
+  workdir = storage.absolute(workdir)
   pred_dir, label_dir = os.path.join(workdir, 'predictions'), os.path.join(workdir, 'labels')
   benchmark = config.get('benchmark', 'xtreme')  # the submission layout, scorer and report
   # Everything the run will need, checked before anything is loaded (PreflightError lists it).
@@ -217,16 +219,28 @@ def run(config, workdir):
     _log(f'no target tasks (config.targets is empty); {time.time() - t0:.0f}s')
     return None
   # Scores of everything in predictions/ (as `python -m xstilts_jax.eval.score` prints them).
-  scores = score.score_dirs(pred_dir, label_dir, benchmark)
+  scores = _score(pred_dir, label_dir, benchmark)
   title = (f'{benchmark_lib.NAMES[benchmark]}, intermediate: '
            f'{config.intermediate.tasks or "none"} (seed {config.seed})')
   preemption.test_point('report')  # test hook: a signal while the report is written
   if jax.process_index() == 0:
-    report_write.write_report(scores, os.path.join(workdir, 'report'), title)
+    with storage.staged(os.path.join(workdir, 'report')) as report_dir:  # matplotlib: local
+      report_write.write_report(scores, report_dir, title)
   preemption.check('report', 'while writing the report; every phase is finished')
   _write_json(os.path.join(workdir, 'results.json'), {'scores': scores, 'phases': phases})
   _log('\n' + tables.markdown_report(scores, title))
   _log(f'report in {workdir}/report; {time.time() - t0:.0f}s')
+  return scores
+
+
+def _score(pred_dir, label_dir, benchmark):
+  """score.score_dirs; a gs:// workdir's files are scored from a local copy (the scorer reads
+  a file system), its messages naming the files in the bucket."""
+  with storage.local_copy(pred_dir, label_dir) as (local_pred, local_label):
+    scores = score.score_dirs(local_pred, local_label, benchmark)
+  if (local_pred, local_label) != (pred_dir, label_dir):
+    scores['warnings'] = [w.replace(local_pred, pred_dir).replace(local_label, label_dir)
+                          for w in scores['warnings']]
   return scores
 
 

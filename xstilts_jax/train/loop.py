@@ -28,6 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 import tqdm
 
+from xstilts_jax import storage
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import mixing
 from xstilts_jax.data import mlm as mlm_data
@@ -327,7 +328,7 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
     _restart(phase_dir, ckpts, problem, log)
     del trainer
 
-  os.makedirs(phase_dir, exist_ok=True)
+  storage.makedirs(phase_dir)
   log(f'[{name}] tasks: {", ".join(t.name for t in tasks)}')
   data = prepare_data(tasks, tokenizer, config, phase, log=log)
   num_steps = total_steps(data, phase)

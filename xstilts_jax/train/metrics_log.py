@@ -3,6 +3,8 @@
 
 On resume from step S, lines after S (written by the interrupted run after its last checkpoint)
 are dropped and TensorBoard purges them too, so the log reads like an uninterrupted run's.
+Files go through `storage` (a gs:// phase folder: each write rewrites the object whole, so
+no line is ever torn there); tensorboardX writes gs:// event files itself.
 """
 
 import json
@@ -11,6 +13,8 @@ from typing import Mapping, Optional
 
 import jax
 import numpy as np
+
+from xstilts_jax import storage
 
 
 def _plain(v):
@@ -21,10 +25,10 @@ def _plain(v):
 def read_metrics(path: str) -> list:
   """The rows of metrics.jsonl. A torn last line (the run was killed while appending it) is
   dropped with a message; a bad line elsewhere is an error naming it."""
-  if not os.path.exists(path):
+  try:
+    lines = storage.read_text(path).split('\n')
+  except FileNotFoundError:
     return []
-  with open(path) as f:
-    lines = f.read().split('\n')
   rows = []
   for number, line in enumerate(lines, 1):
     if not line.strip():
@@ -48,12 +52,11 @@ class MetricsLog:
     self._tb = None
     if not self.enabled:
       return
-    os.makedirs(log_dir, exist_ok=True)
+    storage.makedirs(log_dir)
     if resume_step is not None:
       kept = [r for r in read_metrics(self.path) if r['step'] <= resume_step]
-      with open(self.path + '.tmp', 'w') as f:  # atomically: a kill here loses nothing
-        f.writelines(json.dumps(r) + '\n' for r in kept)
-      os.replace(self.path + '.tmp', self.path)
+      # atomically: a kill here loses nothing
+      storage.write_text(self.path, ''.join(json.dumps(r) + '\n' for r in kept))
     if tensorboard:
       from tensorboardX import SummaryWriter  # pylint: disable=g-import-not-at-top
       purge = None if resume_step is None else resume_step + 1
@@ -69,8 +72,7 @@ class MetricsLog:
       row[key] = _plain(value)
       if self._tb is not None and isinstance(row[key], (int, float, bool)):
         self._tb.add_scalar(key, float(row[key]), int(step))
-    with open(self.path, 'a') as f:
-      f.write(json.dumps(row) + '\n')
+    storage.append_text(self.path, json.dumps(row) + '\n')
 
   def flush(self):
     if self._tb is not None:

@@ -25,6 +25,7 @@ import dataclasses
 import os
 from typing import Any, Optional
 
+from xstilts_jax import storage
 from xstilts_jax.data import translated
 from xstilts_jax.eval import zero_shot
 from xstilts_jax.tasks import benchmarks
@@ -82,7 +83,7 @@ def is_finished(phase: Phase, workdir: str) -> bool:
   """A finished phase is never rerun (nor its data read)."""
   folder = os.path.join(workdir, phase.name)
   if phase.kind == 'target':
-    return os.path.exists(os.path.join(folder, ZERO_SHOT))
+    return storage.exists(os.path.join(folder, ZERO_SHOT))
   return loop.is_finished(folder)
 
 

@@ -22,6 +22,7 @@ import os
 import time
 from typing import Optional
 
+from xstilts_jax import storage
 from xstilts_jax.data import featurize as featurize_lib
 from xstilts_jax.data import tokenizer as tokenizer_lib
 from xstilts_jax.tasks import load
@@ -318,7 +319,7 @@ def check(config, workdir: str, log=print) -> list:
   except ValueError as e:
     raise PreflightError(f'the config asks for what does not exist:\n  - '
                          + str(e).replace('\n', '\n  - ')) from None
-  found = problems(config, os.path.abspath(workdir), phases)
+  found = problems(config, storage.absolute(workdir), phases)
   if found:
     lines = '\n'.join(f'  - {p.what}: {p.where}; get it: {p.how}' for p in found)
     raise PreflightError(f'preflight: this run needs {len(found)} thing(s) it cannot find; '
@@ -347,7 +348,7 @@ def _count(examples) -> str:
 
 def dry_run(config, workdir: str, phases, log=print) -> None:
   """Prints the plan: phases, tasks, examples per split and language, steps, outputs."""
-  workdir = os.path.abspath(workdir)
+  workdir = storage.absolute(workdir)
   tok_name = config.tokenizer or config.model.pretrained
   tokenizer = tokenizer_lib.load_tokenizer(tok_name)
   kwargs = loop.load_kwargs(config)

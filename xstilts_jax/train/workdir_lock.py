@@ -2,8 +2,9 @@
 
 Two runs on one workdir train the same phases at once and destroy each other's checkpoints
 and logs, so the second stops at once with one line naming the holder. The lock is taken
-atomically (written to a temp file, then os.link'ed to `<workdir>/.lock`: the link fails if
-the lock exists, and a reader never sees a half-written lock) and removed on exit. A lock
+atomically (storage.create_exclusive: locally a temp file os.link'ed to `<workdir>/.lock`, the
+link failing if the lock exists, so that a reader never sees a half-written lock; on GCS an
+upload with the precondition ifGenerationMatch=0) and removed on exit. A lock
 left by a killed run is stale when its host is this host and its process is gone (or the
 PID now belongs to a process started later); it is then taken over with a message. A lock
 from another host is never taken over: its run might be alive.
@@ -15,6 +16,8 @@ import json
 import os
 import socket
 import time
+
+from xstilts_jax import storage
 
 LOCK_NAME = '.lock'
 
@@ -60,63 +63,47 @@ class WorkdirLock:
   """`with WorkdirLock(workdir):` — raises WorkdirBusy when another live run holds it."""
 
   def __init__(self, workdir: str, log=print):
-    self.path = os.path.join(os.path.abspath(workdir), LOCK_NAME)
+    self.path = os.path.join(storage.absolute(workdir), LOCK_NAME)
     self.log = log
     self.held = False
 
   def acquire(self):
-    os.makedirs(os.path.dirname(self.path), exist_ok=True)
+    storage.makedirs(os.path.dirname(self.path))
     me = {'host': socket.gethostname(), 'pid': os.getpid(), 'started': time.time(),
           'process_start': process_start(os.getpid())}
-    tmp = f'{self.path}.{me["host"]}.{me["pid"]}'
-    with open(tmp, 'w') as f:
-      json.dump(me, f)
-    try:
-      for _ in range(3):
-        try:
-          os.link(tmp, self.path)
-          self.held = True
-          return self
-        except FileExistsError:
-          pass
-        holder = self._read()
-        if holder is None:
-          continue  # released meanwhile
-        if holder and (holder.get('host') != me['host'] or _alive(holder)):
-          raise WorkdirBusy(
-              f'{os.path.dirname(self.path)} is in use by the run of {_describe(holder)}; '
-              f'wait for it to finish (or, if that run is gone, delete {self.path})')
-        self.log(f'[workdir] taking over the lock of {_describe(holder)}: that process is '
-                 'gone (killed)')
-        self._remove_if(holder)
-      raise WorkdirBusy(f'{self.path}: could not take the lock (it keeps changing)')
-    finally:
-      os.remove(tmp)
+    for _ in range(3):
+      if storage.create_exclusive(self.path, json.dumps(me)):
+        self.held = True
+        return self
+      holder = self._read()
+      if holder is None:
+        continue  # released meanwhile
+      if holder and (holder.get('host') != me['host'] or _alive(holder)):
+        raise WorkdirBusy(
+            f'{os.path.dirname(self.path)} is in use by the run of {_describe(holder)}; '
+            f'wait for it to finish (or, if that run is gone, delete {self.path})')
+      self.log(f'[workdir] taking over the lock of {_describe(holder)}: that process is '
+               'gone (killed)')
+      self._remove_if(holder)
+    raise WorkdirBusy(f'{self.path}: could not take the lock (it keeps changing)')
 
   def _read(self):
     try:
-      with open(self.path) as f:
-        return json.load(f)
+      return json.loads(storage.read_text(self.path))
     except FileNotFoundError:
       return None
     except ValueError:
-      return {}  # not written by a run (we link whole files): no holder, taken over
+      return {}  # not written by a run (we create whole files): no holder, taken over
 
   def _remove_if(self, holder):
     # Only the lock we judged stale: another run may have taken it over in between.
     if self._read() == holder:
-      try:
-        os.remove(self.path)
-      except FileNotFoundError:
-        pass
+      storage.remove(self.path)
 
   def release(self):
     if self.held:
       self.held = False
-      try:
-        os.remove(self.path)
-      except FileNotFoundError:
-        pass
+      storage.remove(self.path)
 
   def __enter__(self):
     return self if self.held else self.acquire()
