@@ -52,11 +52,18 @@ def absolute(path: str) -> str:
   return str(path).rstrip('/') if is_remote(path) else os.path.abspath(path)
 
 
+REQUEST_TIMEOUT_S = 120
+
+
 def _fs(path: str):
   """(fsspec filesystem, path inside it) of a URL."""
   import fsspec  # pylint: disable=g-import-not-at-top
   for protocol in ('gs', 'gcs'):
-    fsspec.config.conf.setdefault(protocol, {})['use_listings_cache'] = False
+    conf = fsspec.config.conf.setdefault(protocol, {})
+    conf['use_listings_cache'] = False
+    # Every request gives up after this long (gcsfs then retries and raises): a storage
+    # endpoint that stops answering mid-request is an error, never a run hung forever.
+    conf.setdefault('requests_timeout', REQUEST_TIMEOUT_S)
   return fsspec.core.url_to_fs(path)
 
 

@@ -66,7 +66,7 @@ def emulator():
   """The emulator's port; the variables pointing this process's clients at it are set while
   the module runs."""
   proc = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__),
-                                                        'gcs_emulator.py'), 'bucket', '300'],
+                                                        'gcs_emulator.py'), 'bucket', '1200'],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
   try:
     port = int(proc.stdout.readline())
