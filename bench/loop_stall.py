@@ -38,7 +38,7 @@ from xstilts_jax.train import state as state_lib  # noqa: E402  pylint: disable=
 from xstilts_jax.train import steps as steps_lib  # noqa: E402  pylint: disable=g-import-not-at-top
 from xstilts_jax.train.prefetch import Prefetcher  # noqa: E402  pylint: disable=g-import-not-at-top
 
-VOCAB, SEQ, ROWS = 8000, 128, 4096
+VOCAB, SEQ, ROWS = 4000, 128, 4096
 
 
 def setup(hidden, layers, batch):
@@ -94,7 +94,7 @@ def overlapped(step, batches, place, state, start, steps):
   return state
 
 
-def measure(hidden=256, layers=2, batch=16, steps=20, rounds=3):
+def measure(hidden=128, layers=2, batch=16, steps=20, rounds=3):
   step, batches, place, fresh_state = setup(hidden, layers, batch)
   loops = {'blocking': blocking, 'overlapped': overlapped}
   states = {name: fresh_state() for name in loops}
@@ -128,7 +128,7 @@ def measure(hidden=256, layers=2, batch=16, steps=20, rounds=3):
 
 def main():
   parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-  parser.add_argument('--hidden', type=int, default=256)
+  parser.add_argument('--hidden', type=int, default=128)
   parser.add_argument('--layers', type=int, default=2)
   parser.add_argument('--batch', type=int, default=16)
   parser.add_argument('--steps', type=int, default=20)
