@@ -15,6 +15,10 @@ gives the data position).
 SIGTERM: the step in flight finishes, a checkpoint is saved at that step, `Preempted` is
 raised (main.py exits with 75). A NaN/inf loss raises `NonFiniteLossError` naming the step; no
 checkpoint is written after the last good one.
+
+No host sync per step: batches are built and put on the devices ahead of use by a thread
+(`prefetch.Prefetcher`, `config.data.prefetch` of them), and a step's non-finite flag and log row
+are read once the next step is dispatched, or at once before an evaluation, a save or the end.
 """
 
 import dataclasses
