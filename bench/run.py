@@ -189,11 +189,13 @@ def compare(name, shape, mode, batch, seq, rounds, memory):
   for run in runs.values():
     run()  # warm-up: compile (ours), allocator and optimizer state (both)
   times = {side: [] for side in runs}
+  cpu = {side: [] for side in runs}  # process CPU seconds: steadier than wall time under load
   for _ in range(rounds):
     for side, run in runs.items():
-      start = time.perf_counter()
+      start, start_cpu = time.perf_counter(), time.process_time()
       run()
       times[side].append(time.perf_counter() - start)
+      cpu[side].append(time.process_time() - start_cpu)
   del runs
   ours, theirs = statistics.median(times['ours']), statistics.median(times['torch'])
   vocab, hidden, layers, heads, inter = SHAPES[shape]
@@ -204,6 +206,8 @@ def compare(name, shape, mode, batch, seq, rounds, memory):
                      else 'XLMRobertaForSequenceClassification under torch.inference_mode'),
       'unit': 's/step', 'ours': ours, 'competitor_time': theirs, 'speedup': theirs / ours,
       'rounds': rounds, 'ours_all': times['ours'], 'competitor_all': times['torch'],
+      'ours_cpu_s': statistics.median(cpu['ours']),
+      'competitor_cpu_s': statistics.median(cpu['torch']),
       'tokens_per_s_ours': batch * seq / ours, 'tokens_per_s_competitor': batch * seq / theirs}
   if mode == 'infer':
     result['examples_per_s_ours'], result['examples_per_s_competitor'] = batch / ours, batch / theirs
@@ -256,6 +260,11 @@ def loop_stall(steps, rounds):
   return dict(r, name='loop_stall', competitor='the same loop blocking on every step (before)',
               unit='s/step', ours=r['overlapped_s_per_step'],
               competitor_time=r['blocking_s_per_step'])
+
+
+def _load():
+  # Other jobs share the cores: the 1-minute load average says how much.
+  return f'{os.getloadavg()[0]:.1f}'
 
 
 def table(results, info, command):
@@ -317,6 +326,8 @@ def main(argv=None):
   info = {'machine': machine(), 'date': datetime.datetime.now(datetime.timezone.utc).strftime(
       '%Y-%m-%d %H:%M UTC'), 'quick': args.quick}
   os.makedirs(args.out, exist_ok=True)
+  command = ('python bench/run.py ' + ' '.join(argv if argv is not None else sys.argv[1:])).strip()
+  suite_start, load_before = time.perf_counter(), _load()
   results = []
   for name in names:
     start = time.perf_counter()
@@ -327,8 +338,11 @@ def main(argv=None):
       json.dump(result, f, indent=1)
     print(f"{name}: ours {result['ours']:.4g} competitor {result['competitor_time']:.4g} "
           f"{result['unit']} speedup {result['speedup']:.2f} ({result['wall_s']:.0f} s)", flush=True)
-  command = 'python bench/run.py ' + ' '.join(argv if argv is not None else sys.argv[1:])
-  text = table(results, info, command.strip())
+    if not args.no_markdown:  # after each benchmark: a run cut short leaves its table so far
+      write_markdown(table(results, info, command))
+  total = time.perf_counter() - suite_start
+  text = table(results, info, command) + f'\nWhole run: {total:.0f} s wall; load average ' \
+      f'before / after: {load_before} / {_load()}.\n'
   print(text)
   if not args.no_markdown:
     write_markdown(text)
