@@ -307,13 +307,13 @@ def main(argv=None):
     return memory_worker(args.memory_worker)
 
   rounds = args.rounds or (3 if args.quick else 10)
-  batch = 8 if args.quick else 32
+  batch = 4 if args.quick else 32  # train; inference runs 16 (quick) / 64
   memory = 0 if args.no_memory else (1 if args.quick else 2)  # calls per memory subprocess
   suite = {
       'train_real_small': lambda: compare('train_real_small', 'real_small', 'train', batch, 128, rounds, memory),
       'train_real_base': lambda: compare('train_real_base', 'real_base', 'train', batch, 128, rounds, memory),
       'train_encoder': lambda: compare('train_encoder', 'encoder', 'train', batch, 128, rounds, memory),
-      'infer_real_base': lambda: compare('infer_real_base', 'real_base', 'infer', 2 * batch, 128, rounds, memory),
+      'infer_real_base': lambda: compare('infer_real_base', 'real_base', 'infer', 4 * batch if args.quick else 2 * batch, 128, rounds, memory),
       'mining': lambda: mining(10_000 if args.quick else 100_000, 1024),
       'featurize': lambda: featurize(200 if args.quick else 1000, 16),
       'loop_stall': lambda: loop_stall(10 if args.quick else 30, rounds),
