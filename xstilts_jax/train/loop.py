@@ -399,12 +399,9 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
       pending = (step, i, metrics)
       done = step + 1
       progress.update(1)
-      evaluate = done % eval_every == 0 or done == num_steps
-      stop = guard.should_stop(done)
-      if evaluate or stop or done % save_every == 0:
-        settle(*pending)
+      if done % eval_every == 0 or done == num_steps:
+        settle(*pending)  # nothing non-finite is evaluated or kept as the best
         pending = None
-      if evaluate:
         dev = trainer.evaluate(state.params, config.eval.batch_size)
         logger.write(done, _scalars(dev), prefix='dev')
         no_dev = math.isnan(dev['score'])
@@ -412,7 +409,11 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
         if ckpts.save_best(done, state.params, 'step' if no_dev else 'dev_score', value,
                            meta={'dev': dev}) and not no_dev:
           progress.write(f'[{name}] step {done}: dev score {dev["score"]:.2f} (best so far)')
+      stop = guard.should_stop(done)
       if done % save_every == 0 or stop:
+        if pending is not None:
+          settle(*pending)  # nothing non-finite is saved
+          pending = None
         # The data position is a function of the step (see mixture()); stored to be checked.
         ckpts.save(done, state, {'step': done}, meta={'phase': name})
         preemption.test_point('save')  # test hook: a signal while the save is in flight
