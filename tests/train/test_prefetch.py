@@ -1,7 +1,5 @@
 """Prefetched batches are exactly the batches of the iterator, in order, also from a resumed step."""
 
-import threading
-
 import jax
 import numpy as np
 import pytest
@@ -77,4 +75,3 @@ def test_an_error_building_a_batch_is_raised_at_its_turn_and_close_stops_the_thr
   assert next(endless) == 0
   endless.close()
   assert not endless._thread.is_alive()  # pylint: disable=protected-access
-  assert 'prefetch' not in [t.name for t in threading.enumerate()]
