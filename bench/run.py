@@ -7,7 +7,8 @@
 Train step and inference: each round runs ours then the competitor once (alternating, so load
 from other processes hits both alike); the reported time is the median over rounds after one
 warm-up each (compile excluded). `speedup` = competitor time / ours (> 1: we are faster).
-Peak memory: each side is run again alone in a subprocess (build + 2 calls) and its
+Peak memory: each side is run again alone in a subprocess (build + 2 calls, 1 with --quick;
+the two sides' subprocesses at once) and its
 peak RSS (VmHWM) minus the RSS of the same subprocess after imports is reported
 (`peak_rss_delta_mib`), so the two sides do not share one high-water mark.
 
@@ -153,24 +154,33 @@ def build(shape_name, side, mode, batch, seq):
   return run_train
 
 
-def side_memory(shape, mode, batch, seq, side):
-  """Peak RSS growth of one side alone, in a fresh subprocess (MiB)."""
-  out = subprocess.run(
+def side_memory(shape, mode, batch, seq, calls=2):
+  """Peak RSS growth of each side alone, each in a fresh subprocess (MiB): {side: MiB}. The
+  two subprocesses run at once (their import and compile are mostly single-threaded); each
+  reads its own high-water mark, so running together changes the time, not the peaks."""
+  procs = {side: subprocess.Popen(
       [sys.executable, os.path.abspath(__file__), '--memory_worker',
-       f'{shape},{mode},{batch},{seq},{side}'],
-      check=True, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=REPO))
-  return json.loads(out.stdout.strip().splitlines()[-1])['peak_rss_delta_mib']
+       f'{shape},{mode},{batch},{seq},{side},{calls}'],
+      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+      env=dict(os.environ, PYTHONPATH=REPO)) for side in ('ours', 'torch')}
+  out = {}
+  for side, proc in procs.items():
+    stdout, stderr = proc.communicate()
+    if proc.returncode:
+      raise RuntimeError(f'memory worker {side} failed (rc {proc.returncode}): {stderr[-2000:]}')
+    out[side] = json.loads(stdout.strip().splitlines()[-1])['peak_rss_delta_mib']
+  return out
 
 
 def memory_worker(spec):
-  shape, mode, batch, seq, side = spec.split(',')
+  shape, mode, batch, seq, side, calls = spec.split(',')
   import jax  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
   import torch  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
   import transformers  # noqa: F401  pylint: disable=g-import-not-at-top,unused-import
   base = rss_mib()
   run = build(shape, side, mode, int(batch), int(seq))
-  run()
-  run()
+  for _ in range(int(calls)):
+    run()
   print(json.dumps({'peak_rss_delta_mib': round(max_rss_mib() - base)}))
 
 
@@ -179,11 +189,13 @@ def compare(name, shape, mode, batch, seq, rounds, memory):
   for run in runs.values():
     run()  # warm-up: compile (ours), allocator and optimizer state (both)
   times = {side: [] for side in runs}
+  cpu = {side: [] for side in runs}  # process CPU seconds: steadier than wall time under load
   for _ in range(rounds):
     for side, run in runs.items():
-      start = time.perf_counter()
+      start, start_cpu = time.perf_counter(), time.process_time()
       run()
       times[side].append(time.perf_counter() - start)
+      cpu[side].append(time.process_time() - start_cpu)
   del runs
   ours, theirs = statistics.median(times['ours']), statistics.median(times['torch'])
   vocab, hidden, layers, heads, inter = SHAPES[shape]
@@ -194,12 +206,13 @@ def compare(name, shape, mode, batch, seq, rounds, memory):
                      else 'XLMRobertaForSequenceClassification under torch.inference_mode'),
       'unit': 's/step', 'ours': ours, 'competitor_time': theirs, 'speedup': theirs / ours,
       'rounds': rounds, 'ours_all': times['ours'], 'competitor_all': times['torch'],
+      'ours_cpu_s': statistics.median(cpu['ours']),
+      'competitor_cpu_s': statistics.median(cpu['torch']),
       'tokens_per_s_ours': batch * seq / ours, 'tokens_per_s_competitor': batch * seq / theirs}
   if mode == 'infer':
     result['examples_per_s_ours'], result['examples_per_s_competitor'] = batch / ours, batch / theirs
   if memory:
-    result['peak_rss_delta_mib'] = {side: side_memory(shape, mode, batch, seq, side)
-                                    for side in ('ours', 'torch')}
+    result['peak_rss_delta_mib'] = side_memory(shape, mode, batch, seq, memory)
   return result
 
 
@@ -235,6 +248,23 @@ def featurize(min_examples, batch):
           'competitor': 'examples/s the step consumes', 'unit': 'examples/s',
           'ours': rate, 'competitor_time': consume, 'speedup': rate / consume,
           'note': 'speedup here = featurization rate / consumption rate (> 1: input keeps up)'}
+
+
+def loop_stall(steps, rounds):
+  """bench/loop_stall.py: the training loop blocking every step (before) vs overlapped (now)."""
+  sys.path.insert(0, os.path.join(REPO, 'bench'))
+  import loop_stall as ls  # pylint: disable=g-import-not-at-top
+  r = ls.measure(steps=steps, rounds=rounds)
+  if not r['same_parameters']:
+    raise RuntimeError('the two loops trained different parameters on the same batches')
+  return dict(r, name='loop_stall', competitor='the same loop blocking on every step (before)',
+              unit='s/step', ours=r['overlapped_s_per_step'],
+              competitor_time=r['blocking_s_per_step'])
+
+
+def _load():
+  # Other jobs share the cores: the 1-minute load average says how much.
+  return f'{os.getloadavg()[0]:.1f}'
 
 
 def table(results, info, command):
@@ -277,15 +307,17 @@ def main(argv=None):
     return memory_worker(args.memory_worker)
 
   rounds = args.rounds or (3 if args.quick else 10)
-  batch = 8 if args.quick else 32
+  batch = 4 if args.quick else 32  # train; inference runs 16 (quick) / 64
+  memory = 0 if args.no_memory else (1 if args.quick else 2)  # calls per memory subprocess
   suite = {
-      'train_real_small': lambda: compare('train_real_small', 'real_small', 'train', batch, 128, rounds, not args.no_memory),
-      'train_real_base': lambda: compare('train_real_base', 'real_base', 'train', batch, 128, rounds, not args.no_memory),
-      'train_encoder': lambda: compare('train_encoder', 'encoder', 'train', batch, 128, rounds, not args.no_memory),
-      'infer_real_base': lambda: compare('infer_real_base', 'real_base', 'infer', 2 * batch, 128, rounds, not args.no_memory),
+      'train_real_small': lambda: compare('train_real_small', 'real_small', 'train', batch, 128, rounds, memory),
+      'train_real_base': lambda: compare('train_real_base', 'real_base', 'train', batch, 128, rounds, memory),
+      'train_encoder': lambda: compare('train_encoder', 'encoder', 'train', batch, 128, rounds, memory),
+      'infer_real_base': lambda: compare('infer_real_base', 'real_base', 'infer', 4 * batch if args.quick else 2 * batch, 128, rounds, memory),
       'mining': lambda: mining(10_000 if args.quick else 100_000, 1024),
       'featurize': lambda: featurize(200 if args.quick else 1000, 16),
-      'train_tiny': lambda: compare('train_tiny', 'tiny', 'train', 2, 16, 2, not args.no_memory),
+      'loop_stall': lambda: loop_stall(10 if args.quick else 30, rounds),
+      'train_tiny': lambda: compare('train_tiny', 'tiny', 'train', 2, 16, 2, memory),
   }
   names = [n for n in args.only.split(',') if n] or [n for n in suite if n != 'train_tiny']
   unknown = sorted(set(names) - set(suite))
@@ -294,6 +326,8 @@ def main(argv=None):
   info = {'machine': machine(), 'date': datetime.datetime.now(datetime.timezone.utc).strftime(
       '%Y-%m-%d %H:%M UTC'), 'quick': args.quick}
   os.makedirs(args.out, exist_ok=True)
+  command = ('python bench/run.py ' + ' '.join(argv if argv is not None else sys.argv[1:])).strip()
+  suite_start, load_before = time.perf_counter(), _load()
   results = []
   for name in names:
     start = time.perf_counter()
@@ -304,8 +338,11 @@ def main(argv=None):
       json.dump(result, f, indent=1)
     print(f"{name}: ours {result['ours']:.4g} competitor {result['competitor_time']:.4g} "
           f"{result['unit']} speedup {result['speedup']:.2f} ({result['wall_s']:.0f} s)", flush=True)
-  command = 'python bench/run.py ' + ' '.join(argv if argv is not None else sys.argv[1:])
-  text = table(results, info, command.strip())
+    if not args.no_markdown:  # after each benchmark: a run cut short leaves its table so far
+      write_markdown(table(results, info, command))
+  total = time.perf_counter() - suite_start
+  text = table(results, info, command) + f'\nWhole run: {total:.0f} s wall; load average ' \
+      f'before / after: {load_before} / {_load()}.\n'
   print(text)
   if not args.no_markdown:
     write_markdown(text)

@@ -97,6 +97,7 @@ def get_config():
   # local: XTREME's raw layout, as `python -m xstilts_jax.data.download` writes it (same
   # default as its --dest); '' = the shipped fixtures.
   c.data.data_dir = os.environ.get('XSTILTS_DATA', os.path.expanduser('~/xstilts_data'))
+  c.data.prefetch = 2               # batches put on the devices ahead of use (0: in the loop)
   c.data.hub_dir = ''               # hub: saved copies, DIR/<hub path>/<config or default>
 
   c.parallel = ml_collections.ConfigDict()

@@ -6,6 +6,7 @@ SIGKILL after a checkpoint, then the same command again; SIGTERM (saves, exits
 75), then again; and a NaN loss (stops with a clear error, the last good checkpoint kept).
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -150,3 +151,18 @@ def test_nan_loss_stops_with_clear_error_and_keeps_last_checkpoint(tmp_path):
   assert not os.path.exists(os.path.join(_phase(tmp_path), 'results.json'))
   state = _restore(os.path.join(_phase(tmp_path), 'checkpoints', '40', 'state'))
   assert all(np.isfinite(np.asarray(x)).all() for x in jax.tree.leaves(state['params']))
+
+
+def test_nan_read_one_step_late_still_never_reaches_a_checkpoint(tmp_path):
+  """The loop reads a step's non-finite flag once the next step is dispatched (no sync per
+  step): a NaN at step 18, whose successor 19 ends at the checkpoint step 20, must stop the run
+  before that save, name step 18, and log no row for it or after it."""
+  p = _run(tmp_path, '--config.debug.nan_at_step=18', '--config.checkpoint.every=10',
+           '--config.intermediate.log_every=1')
+  assert p.returncode == 1, p.stderr[-3000:]
+  assert 'non-finite loss at step 18' in p.stderr
+  assert 'last good checkpoint (step 10)' in p.stderr
+  assert 'Traceback' not in p.stderr
+  assert _steps(tmp_path) == [10]
+  rows = [json.loads(l) for l in open(os.path.join(_phase(tmp_path), 'metrics.jsonl'))]
+  assert max(r['step'] for r in rows if any(k.startswith('train') for k in r)) == 18

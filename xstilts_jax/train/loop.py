@@ -15,6 +15,10 @@ gives the data position).
 SIGTERM: the step in flight finishes, a checkpoint is saved at that step, `Preempted` is
 raised (main.py exits with 75). A NaN/inf loss raises `NonFiniteLossError` naming the step; no
 checkpoint is written after the last good one.
+
+No host sync per step: batches are built and put on the devices ahead of use by a thread
+(`prefetch.Prefetcher`, `config.data.prefetch` of them), and a step's non-finite flag and log row
+are read once the next step is dispatched, or at once before an evaluation, a save or the end.
 """
 
 import dataclasses
@@ -45,6 +49,7 @@ from xstilts_jax.train import checkpoints as ckpt_lib
 from xstilts_jax.train import json_files
 from xstilts_jax.train import metrics_log
 from xstilts_jax.train import optimizer as optimizer_lib
+from xstilts_jax.train import prefetch as prefetch_lib
 from xstilts_jax.train import preemption
 from xstilts_jax.train import state as state_lib
 from xstilts_jax.train import steps as steps_lib
@@ -359,13 +364,51 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
         f'{"the given encoder" if encoder is not None else "a random init"}')
   batches = mixture(data, seed, start, phase.mixing_temperature, phase.mixing_cap, tokenizer)
 
+  def place(item):
+    # On the devices ahead of use (train/prefetch.py): global arrays split by the batch rule.
+    task_name, batch = item
+    i = batches.names.index(task_name)  # the order of `data`
+    batch = {k: v for k, v in batch.items() if k not in _HOST_ONLY}
+    return i, global_batch.make_global_batch(batch, trainer.batch_sharding, data[i].batch_size)
+
   logger = metrics_log.MetricsLog(phase_dir, resume_step=start)
   guard = ckpt_lib.PreemptionGuard()
   eval_every = phase.eval_every or num_steps
   save_every = config.checkpoint.every or num_steps
   progress = tqdm.tqdm(total=num_steps, initial=start, desc=name, unit='step',
                        disable=jax.process_index() != 0, mininterval=2.0)
-  last_time, last_step, rows = time.time(), start, 0
+  clock = {'time': time.time(), 'step': start, 'rows': 0}
+
+  def settle(step, i, metrics):
+    """Reads a dispatched step's results on the host: its non-finite flag, its log row. Called
+    once the next step is dispatched (the devices stay busy), or at once before anything that
+    keeps the state (evaluation, checkpoint, the end), so a non-finite step is never saved."""
+    try:
+      steps_lib.check_finite(metrics, step)
+    except NonFiniteLossError as e:
+      ckpts.wait()
+      last = ckpts.latest_step()
+      raise NonFiniteLossError(
+          f'[{name}] {e} (task {data[i].task.name}). The last good checkpoint (step {last}) in '
+          f'{phase_dir}/checkpoints is kept; lower the learning rate or check the data.'
+      ) from None
+    done = step + 1
+    clock['rows'] += data[i].batch_size
+    if done % phase.log_every == 0 or done == num_steps:
+      now = time.time()
+      rate = (done - clock['step']) / max(now - clock['time'], 1e-9)
+      examples_rate = clock['rows'] / max(now - clock['time'], 1e-9)  # training rows (QA: windows)
+      clock.update(time=now, step=done, rows=0)
+      # The rate of the latest optimizer update (the schedule counts updates from 0).
+      update = max(done // trainer.grad_accum_steps - 1, 0)
+      row = {'loss': float(metrics['loss']), 'grad_norm': float(metrics['grad_norm']),
+             'learning_rate': float(trainer.schedule(update)), 'steps_per_sec': rate,
+             'examples_per_sec': examples_rate, 'task': i}
+      logger.write(done, row, prefix='train')
+      progress.set_postfix(loss=f'{row["loss"]:.4f}', steps_s=f'{rate:.2f}')
+
+  prefetched = prefetch_lib.Prefetcher(batches, place, config.data.get('prefetch', 2))
+  pending = None  # (step, task index, metrics): dispatched, not yet settled
   finished = False
   try:
     for step in range(start, num_steps):
@@ -374,37 +417,16 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
       if step == config.debug.nan_at_step:
         # Test hook: poison the parameters so this step's loss is genuinely non-finite.
         state = state.replace(params=jax.tree.map(lambda x: x * jnp.inf, state.params))
-      task_name, batch = next(batches)
-      i = batches.names.index(task_name)  # the order of `data`
-      d = data[i]
-      batch = {k: v for k, v in batch.items() if k not in _HOST_ONLY}
-      batch = global_batch.make_global_batch(batch, trainer.batch_sharding, d.batch_size)
-      state, metrics = trainer.train_steps[d.task.head_name](state, batch)
-      try:
-        steps_lib.check_finite(metrics, step)
-      except NonFiniteLossError as e:
-        ckpts.wait()
-        last = ckpts.latest_step()
-        raise NonFiniteLossError(
-            f'[{name}] {e} (task {d.task.name}). The last good checkpoint (step {last}) in '
-            f'{phase_dir}/checkpoints is kept; lower the learning rate or check the data.'
-        ) from None
+      i, batch = next(prefetched)
+      state, metrics = trainer.train_steps[data[i].task.head_name](state, batch)
+      if pending is not None:
+        settle(*pending)  # the previous step, while this one runs
+      pending = (step, i, metrics)
       done = step + 1
-      rows += d.batch_size
       progress.update(1)
-      if done % phase.log_every == 0 or done == num_steps:
-        now = time.time()
-        rate = (done - last_step) / max(now - last_time, 1e-9)
-        examples_rate = rows / max(now - last_time, 1e-9)  # training rows (QA: windows)
-        last_time, last_step, rows = now, done, 0
-        # The rate of the latest optimizer update (the schedule counts updates from 0).
-        update = max(done // trainer.grad_accum_steps - 1, 0)
-        row = {'loss': float(metrics['loss']), 'grad_norm': float(metrics['grad_norm']),
-               'learning_rate': float(trainer.schedule(update)), 'steps_per_sec': rate,
-               'examples_per_sec': examples_rate, 'task': i}
-        logger.write(done, row, prefix='train')
-        progress.set_postfix(loss=f'{row["loss"]:.4f}', steps_s=f'{rate:.2f}')
       if done % eval_every == 0 or done == num_steps:
+        settle(*pending)  # nothing non-finite is evaluated or kept as the best
+        pending = None
         dev = trainer.evaluate(state.params, config.eval.batch_size)
         logger.write(done, _scalars(dev), prefix='dev')
         no_dev = math.isnan(dev['score'])
@@ -414,6 +436,9 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
           progress.write(f'[{name}] step {done}: dev score {dev["score"]:.2f} (best so far)')
       stop = guard.should_stop(done)
       if done % save_every == 0 or stop:
+        if pending is not None:
+          settle(*pending)  # nothing non-finite is saved
+          pending = None
         # The data position is a function of the step (see mixture()); stored to be checked.
         ckpts.save(done, state, {'step': done}, meta={'phase': name})
         preemption.test_point('save')  # test hook: a signal while the save is in flight
@@ -439,7 +464,8 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
     # Every exit path waits for and closes the checkpoint managers (their threads must not
     # outlive the run). When an error is on its way up, it is the cause: a close failing
     # after it (a full disk fails the TensorBoard flush too) must not replace it.
-    for close in (progress.close, guard.uninstall, logger.close, ckpts.close):
+    for close in (prefetched.close, progress.close, guard.uninstall, logger.close,
+                  ckpts.close):
       try:
         close()
       except Exception:  # noqa: BLE001
