@@ -197,15 +197,30 @@ def step_times(workdir, phase):
   return first, last
 
 
-def measure_shape(shape, out, *, steps=1, timeout=None, keep=False, **sizes):
-  """Checkpoint + one run of one shape; returns its numbers (raises if the run failed)."""
+def start_checkpoint(shape, out):
+  """Starts writing the random checkpoint of `shape` under `out`; returns (process, path).
+  In a subprocess: torch's copy of the model must not stay in the process that runs main."""
   ckpt = os.path.join(out, f'{shape}_checkpoint')
+  proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), '--write_checkpoint',
+                           shape, ckpt], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True)
+  return proc, ckpt
+
+
+def finish_checkpoint(started):
+  """(path, parameter counts) once the writer `start_checkpoint` started has finished."""
+  proc, ckpt = started
+  out, err = proc.communicate()
+  if proc.returncode != 0:
+    raise RuntimeError(f'writing {ckpt} failed (exit {proc.returncode}):\n{err[-3000:]}')
+  return ckpt, json.loads(out.strip().splitlines()[-1])
+
+
+def measure_shape(shape, out, *, steps=1, timeout=None, keep=False, checkpoint=None, **sizes):
+  """Checkpoint + one run of one shape; returns its numbers (raises if the run failed).
+  `checkpoint`: what `start_checkpoint(shape, out)` returned, when it was started earlier."""
   workdir = os.path.join(out, f'{shape}_run')
-  # In a subprocess: torch's copy of the model must not stay in this process during the run.
-  out_json = subprocess.run(
-      [sys.executable, os.path.abspath(__file__), '--write_checkpoint', shape, ckpt],
-      check=True, capture_output=True, text=True).stdout
-  counts = json.loads(out_json.strip().splitlines()[-1])
+  ckpt, counts = finish_checkpoint(checkpoint or start_checkpoint(shape, out))
   run = run_main(main_flags(shape, ckpt, workdir, steps=steps, **sizes),
                  os.path.join(out, f'{shape}.log'), os.path.join(out, f'{shape}_memory.txt'),
                  timeout=timeout)

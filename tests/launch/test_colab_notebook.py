@@ -1,17 +1,13 @@
 """launch/colab.ipynb, executed cell by cell on CPU the way a Colab user runs it.
 
-The kernel runs in a throwaway virtualenv that sees the installed dependencies
-(--system-site-packages), so the notebook's `pip install` of this checkout (XSTILTS_INSTALL_FROM)
-goes into that virtualenv, not into the environment running the tests.
+The `colab_notebook` fixture (tests/conftest.py) runs it once per session in a throwaway
+virtualenv; tests/e2e/test_demo.py checks the demo workdir the same run leaves.
 """
 
 import json
 import os
 import shutil
-import subprocess
-import sys
 
-import nbclient
 import nbformat
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -38,26 +34,9 @@ def test_cells_have_ids_and_no_silent_shell_commands():
         assert lines[1].startswith('set -e'), cell.id
 
 
-def test_notebook_runs_on_cpu(tmp_path, monkeypatch):
-  venv = tmp_path / 'venv'
-  subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages', '--without-pip',
-                  str(venv)], check=True)
-  python = venv / 'bin' / 'python'
-  kernel_dir = tmp_path / 'jupyter' / 'kernels' / 'xstilts-venv'
-  kernel_dir.mkdir(parents=True)
-  (kernel_dir / 'kernel.json').write_text(json.dumps({
-      'argv': [str(python), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
-      'display_name': 'xstilts venv', 'language': 'python'}))
-  monkeypatch.setenv('JUPYTER_PATH', str(tmp_path / 'jupyter'))
-  monkeypatch.setenv('XSTILTS_INSTALL_FROM', ROOT)
-  monkeypatch.delenv('PYTHONPATH', raising=False)  # the kernel imports what the notebook installed
-  work = tmp_path / 'content'
-  work.mkdir()
-
-  nb = nbformat.read(NOTEBOOK, as_version=4)
-  nbclient.NotebookClient(nb, kernel_name='xstilts-venv', timeout=900,
-                          resources={'metadata': {'path': str(work)}}).execute()
-
+def test_notebook_runs_on_cpu(colab_notebook):
+  """The notebook as tests/conftest.py's `colab_notebook` ran it (once per session)."""
+  nb, venv, work = colab_notebook['nb'], colab_notebook['venv'], colab_notebook['work']
   cells = {cell.id: cell for cell in nb.cells}
   for cell in nb.cells:
     if cell.cell_type == 'code':

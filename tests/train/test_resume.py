@@ -21,14 +21,15 @@ import jax
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CACHE = os.path.join(ROOT, '.jax_cache')
-STEPS, EVERY = 120, 20
+# Kills land after the first of three checkpoints; model selection compares two dev evals.
+STEPS, EVERY, EVAL_EVERY = 60, 20, 30
 
 
 def _cmd(workdir, *extra):
   return [sys.executable, '-m', 'xstilts_jax.main', '--config', 'configs/tiny.py',
           '--workdir', str(workdir), '--config.targets=', '--config.intermediate.tasks=mnli,mlm',
           f'--config.intermediate.num_steps={STEPS}', f'--config.checkpoint.every={EVERY}',
-          '--config.intermediate.eval_every=60', '--config.intermediate.log_every=20',
+          f'--config.intermediate.eval_every={EVAL_EVERY}', '--config.intermediate.log_every=20',
           f'--config.compilation_cache={CACHE}', *extra]
 
 
