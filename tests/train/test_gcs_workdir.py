@@ -62,17 +62,22 @@ def _run(workdir, port=None, timeout=240):
 
 
 @pytest.fixture(scope='module')
-def emulator():
+def emulator(tmp_path_factory):
   """The emulator's port; the variables pointing this process's clients at it are set while
-  the module runs."""
+  the module runs. Its log (a line per request) goes to a file: into a pipe nobody reads, it
+  would fill the pipe and stop the emulator mid-request."""
+  log_path = tmp_path_factory.mktemp('gcs') / 'emulator.log'
+  log_file = open(log_path, 'w')  # pylint: disable=consider-using-with
   proc = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__),
                                                         'gcs_emulator.py'), 'bucket', '1200'],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                          stdout=subprocess.PIPE, stderr=log_file, text=True)
   try:
     port = int(proc.stdout.readline())
   except ValueError:
     proc.kill()
-    raise AssertionError(f'the emulator did not start: {proc.communicate()[1][-2000:]}')
+    proc.wait(timeout=30)
+    log_file.close()
+    raise AssertionError(f'the emulator did not start: {log_path.read_text()[-2000:]}')
   saved = dict(os.environ)
   os.environ.update(gcs_emulator.environment(port))
   try:
@@ -82,6 +87,7 @@ def emulator():
     os.environ.update(saved)
     proc.kill()
     proc.communicate(timeout=30)
+    log_file.close()
 
 
 def _download(url, local):
