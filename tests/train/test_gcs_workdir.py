@@ -20,9 +20,6 @@ import sys
 import time
 
 import fsspec
-import jax
-import numpy as np
-import orbax.checkpoint as ocp
 import pytest
 
 from xstilts_jax import storage
@@ -30,6 +27,7 @@ from xstilts_jax.train import workdir_lock
 
 sys.path.insert(0, os.path.dirname(__file__))
 import gcs_emulator  # noqa: E402
+import run_outputs  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CACHE = os.path.join(ROOT, '.jax_cache')
@@ -97,35 +95,6 @@ def _download(url, local):
   return local
 
 
-def _files(workdir):
-  """{relative path: bytes} of what the run hands over (plots aside: PNG metadata varies)."""
-  out = {}
-  for top in ('predictions', 'labels', 'report'):
-    for folder, _, names in os.walk(os.path.join(workdir, top)):
-      for name in names:
-        if not name.endswith('.png'):
-          path = os.path.join(folder, name)
-          with open(path, 'rb') as f:
-            out[os.path.relpath(path, workdir)] = f.read()
-  return out
-
-
-def _metrics(workdir):
-  with open(os.path.join(workdir, PHASE, 'metrics.jsonl')) as f:
-    rows = [json.loads(line) for line in f]
-  timings = ('train/steps_per_sec', 'train/examples_per_sec')  # wall-clock rates differ
-  return [{k: v for k, v in r.items() if k not in timings} for r in rows]
-
-
-def _best(workdir):
-  best = os.path.join(workdir, PHASE, 'best')
-  step, = [s for s in os.listdir(best) if s.isdigit()]
-  with ocp.StandardCheckpointer() as ckptr:
-    params = ckptr.restore(os.path.join(best, step, 'params'))
-  return step, [(jax.tree_util.keystr(p), np.asarray(x).tobytes())
-                for p, x in jax.tree_util.tree_leaves_with_path(params)]
-
-
 def _stopped(proc, timeout=240):
   """Waits until the process has stopped itself (SIGSTOP from the test hook)."""
   end = time.time() + timeout
@@ -189,11 +158,11 @@ def test_killed_and_resumed_gs_run_is_identical_to_a_local_run(emulator, tmp_pat
   remote = _download(url, tmp_path / 'remote')
   with open(local / 'results.json') as f, open(remote / 'results.json') as g:
     assert json.load(g) == json.load(f)
-  want, got = _files(local), _files(remote)
+  want, got = run_outputs.files(local), run_outputs.files(remote)
   assert sorted(got) == sorted(want) and want
   assert [k for k in want if want[k] != got[k]] == []
-  assert _metrics(remote) == _metrics(local)
-  assert _best(remote) == _best(local)
+  assert run_outputs.metrics(remote, PHASE) == run_outputs.metrics(local, PHASE)
+  assert run_outputs.best(remote, PHASE) == run_outputs.best(local, PHASE)
   assert os.listdir(remote / PHASE / 'tensorboard')
 
 

@@ -19,10 +19,9 @@ import subprocess
 import sys
 import time
 
-import jax
-import numpy as np
-import orbax.checkpoint as ocp
 import pytest
+
+import run_outputs  # tests/train, on the path as the test's own folder
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CACHE = os.path.join(ROOT, '.jax_cache')
@@ -51,45 +50,16 @@ def _run(workdir, signal_at='', prefix=(), **kwargs):
                         capture_output=True, text=True, timeout=300, **kwargs)
 
 
-def _files(workdir):
-  """{relative path: bytes} of what the run hands over (plots aside: PNG metadata varies)."""
-  out = {}
-  for top in ('predictions', 'labels', 'report'):
-    for folder, _, names in os.walk(os.path.join(workdir, top)):
-      for name in names:
-        if not name.endswith('.png'):
-          path = os.path.join(folder, name)
-          with open(path, 'rb') as f:
-            out[os.path.relpath(path, workdir)] = f.read()
-  return out
-
-
-def _metrics(workdir, phase):
-  with open(os.path.join(workdir, phase, 'metrics.jsonl')) as f:
-    rows = [json.loads(line) for line in f]
-  timings = ('train/steps_per_sec', 'train/examples_per_sec')  # wall-clock rates differ
-  return [{k: v for k, v in r.items() if k not in timings} for r in rows]
-
-
-def _best(workdir, phase):
-  best = os.path.join(workdir, phase, 'best')
-  step, = [s for s in os.listdir(best) if s.isdigit()]
-  with ocp.StandardCheckpointer() as ckptr:
-    params = ckptr.restore(os.path.join(best, step, 'params'))
-  return step, [(jax.tree_util.keystr(p), np.asarray(x).tobytes())
-                for p, x in jax.tree_util.tree_leaves_with_path(params)]
-
-
 def _assert_same_as(reference, workdir):
   with open(os.path.join(reference, 'results.json')) as f, \
        open(os.path.join(workdir, 'results.json')) as g:
     assert json.load(f) == json.load(g)
-  want, got = _files(reference), _files(workdir)
+  want, got = run_outputs.files(reference), run_outputs.files(workdir)
   assert sorted(got) == sorted(want)
   assert [k for k in want if want[k] != got[k]] == []
   for phase in PHASES:
-    assert _metrics(workdir, phase) == _metrics(reference, phase), phase
-    assert _best(workdir, phase) == _best(reference, phase), phase
+    assert run_outputs.metrics(workdir, phase) == run_outputs.metrics(reference, phase), phase
+    assert run_outputs.best(workdir, phase) == run_outputs.best(reference, phase), phase
 
 
 def _rerun_ok(workdir):

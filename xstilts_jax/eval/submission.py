@@ -423,6 +423,16 @@ def _count_mismatch(pred_path, label_path, n_pred, n_label, unit, line_of):
       f'is at {which}:{line_of(first)}')
 
 
+def _refuse_unknown_ids(pred_path, text, predictions, gold, label_path, noun, nouns):
+  """A predicted id that is not in the labels means the files do not belong together."""
+  unknown = [i for i in predictions if i not in gold]
+  if unknown:
+    more = f' (and {len(unknown) - 1} more)' if len(unknown) > 1 else ''
+    raise SubmissionError(f'{_at(pred_path, text, unknown[0])}: {noun} id {unknown[0]!r}{more} '
+                          f'is not a {noun} of {label_path}; expected ids of its '
+                          f'{len(gold)} {nouns}')
+
+
 def read_pair(pred_path, label_path, task, lang=None, warnings=None):
   """Reads and cross-checks one language's predictions and labels -> (labels, predictions)
   in the form the task's metric takes. `lang` bounds Tatoeba indices; what is tolerated
@@ -441,22 +451,12 @@ def read_pair(pred_path, label_path, task, lang=None, warnings=None):
     if not gold:
       raise SubmissionError(f'{label_path}: no questions; expected SQuAD JSON with at least one '
                             '(nothing to score)')
-    unknown = [qid for qid in predictions if qid not in gold]
-    if unknown:
-      more = f' (and {len(unknown) - 1} more)' if len(unknown) > 1 else ''
-      raise SubmissionError(f'{_at(pred_path, text, unknown[0])}: question id {unknown[0]!r}'
-                            f'{more} is not a question of {label_path}; expected ids of its '
-                            f'{len(gold)} questions')
+    _refuse_unknown_ids(pred_path, text, predictions, gold, label_path, 'question', 'questions')
     return labels, predictions
   if spec.kind == 'ranking':
     labels = read_ranking_file(label_path, spec, gold=True)
     predictions, text = read_ranking_file(pred_path, spec, with_text=True)
-    unknown = [qid for qid in predictions if qid not in labels]
-    if unknown:
-      more = f' (and {len(unknown) - 1} more)' if len(unknown) > 1 else ''
-      raise SubmissionError(f'{_at(pred_path, text, unknown[0])}: query id {unknown[0]!r}{more} '
-                            f'is not a query of {label_path}; expected ids of its '
-                            f'{len(labels)} queries')
+    _refuse_unknown_ids(pred_path, text, predictions, labels, label_path, 'query', 'queries')
     return labels, predictions
   if spec.kind == 'choice':
     gold = read_choice_file(label_path, spec)
