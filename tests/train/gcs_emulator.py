@@ -8,8 +8,9 @@ tensorstore's OCDBT reads the manifest's generation, then rewrites it under
 ifGenerationMatch), and an upload with ifGenerationMatch is refused with 412 unless the object's
 generation matches (0: the object must not exist), which makes the workdir lock's
 create-if-absent atomic. Requests are served on threads (a client stopped in the middle of an
-upload, as the tests do, must not hold up the others), each handler under one lock once its
-request has been read. `environment(port)` is what a client process needs to talk to it.
+upload, as the tests do, must not hold up the others), with a listen backlog of 128 (gcsfs opens
+many connections at once), each handler under one lock once its request has been read.
+`environment(port)` is what a client process needs to talk to it.
 """
 
 import functools
@@ -82,6 +83,13 @@ def _serialized(handler):
   return run
 
 
+class _Server(http.server.ThreadingHTTPServer):
+  # gcsfs opens many connections at once (fs.get of a whole run); socketserver's backlog of 5
+  # drops the SYNs beyond it, and the client's retransmission backoff then stalls a request
+  # for tens of seconds, past its timeout.
+  request_queue_size = 128
+
+
 def _patch_handlers():
   replace = {_INSERT: _insert_with_precondition, _DOWNLOAD: _download_with_generation}
   for _, handlers in server_lib.HANDLERS:
@@ -91,7 +99,7 @@ def _patch_handlers():
   # objects.get (alt=media, tensorstore's reads) calls download.
   objects.insert = _serialized(_insert_with_precondition)
   objects.download = _download_with_generation  # called by objects.get, already serialized
-  http.server.HTTPServer = http.server.ThreadingHTTPServer
+  http.server.HTTPServer = _Server
 
 
 def main(bucket: str, max_seconds: float):
