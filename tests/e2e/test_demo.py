@@ -1,10 +1,12 @@
-"""The README's demo command, end to end: the run launch/colab.ipynb's demo cell makes.
+"""The README's demo command, end to end, as launch/colab.ipynb runs it.
 
-The `colab_notebook` fixture (tests/conftest.py) executes the notebook once per session; its
-demo cell runs `python -m xstilts_jax.main --config configs/tiny.py --workdir DIR`, the README's
-command, in full (every target). Checked here: that it is the README's command, the printed
-table, the workdir layout, the scorer CLI on the written submission, and that a second run of
-the README's command on (a copy of) that workdir recomputes nothing.
+The `colab_notebook` fixture executes the notebook once, cell by cell on CPU, the way a Colab
+user runs it; its demo cell runs `python -m xstilts_jax.main --config configs/tiny.py --workdir
+DIR`, the README's command, in full (every target). Checked here: every cell ran without error,
+the notebook's install and plots, its scorer cell against the demo's report; that the demo cell
+ran the README's command, the printed table, the workdir layout, the scorer CLI on the written
+submission, and that a second run of the README's command on (a copy of) that workdir
+recomputes nothing.
 """
 
 import json
@@ -15,8 +17,44 @@ import shutil
 import subprocess
 import sys
 
+import nbclient
+import nbformat
+import pytest
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 TARGETS = ('xnli', 'udpos', 'xquad', 'bucc2018', 'tatoeba')  # every format
+
+
+@pytest.fixture(scope='module')
+def colab_notebook(tmp_path_factory):
+  """launch/colab.ipynb executed once, cell by cell on CPU, as a Colab user runs it; its demo
+  cell runs the README's demo command in full. Checked here: the notebook's cells, and its
+  demo's workdir with a second run on it (one module, so a parallel run makes it once).
+
+  The kernel runs in a throwaway virtualenv that sees the installed dependencies
+  (--system-site-packages), so the notebook's `pip install` of this checkout
+  (XSTILTS_INSTALL_FROM) goes into that virtualenv, not into the environment running the tests.
+  Returns {'cells': {id: executed cell}, 'nb': the notebook, 'venv', 'work': its folder}."""
+  tmp = tmp_path_factory.mktemp('colab')
+  venv = tmp / 'venv'
+  subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages', '--without-pip',
+                  str(venv)], check=True)
+  python = venv / 'bin' / 'python'
+  kernel_dir = tmp / 'jupyter' / 'kernels' / 'xstilts-venv'
+  kernel_dir.mkdir(parents=True)
+  (kernel_dir / 'kernel.json').write_text(json.dumps({
+      'argv': [str(python), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      'display_name': 'xstilts venv', 'language': 'python'}))
+  work = tmp / 'content'
+  work.mkdir()
+  nb = nbformat.read(os.path.join(ROOT, 'launch', 'colab.ipynb'), as_version=4)
+  with pytest.MonkeyPatch.context() as env:
+    env.setenv('JUPYTER_PATH', str(tmp / 'jupyter'))
+    env.setenv('XSTILTS_INSTALL_FROM', ROOT)
+    env.delenv('PYTHONPATH', raising=False)  # the kernel imports what the notebook installed
+    nbclient.NotebookClient(nb, kernel_name='xstilts-venv', timeout=900,
+                            resources={'metadata': {'path': str(work)}}).execute()
+  return {'nb': nb, 'cells': {cell.id: cell for cell in nb.cells}, 'venv': venv, 'work': work}
 
 
 def readme_command():
@@ -38,6 +76,31 @@ def _run(cmd):
 
 def _stream(cell):
   return ''.join(o.get('text', '') for o in cell.outputs if o.output_type == 'stream')
+
+
+def test_notebook_runs_on_cpu(colab_notebook):
+  """The notebook as the `colab_notebook` fixture ran it."""
+  nb, venv, work = colab_notebook['nb'], colab_notebook['venv'], colab_notebook['work']
+  cells = {cell.id: cell for cell in nb.cells}
+  for cell in nb.cells:
+    if cell.cell_type == 'code':
+      assert cell.execution_count and not any(o.output_type == 'error' for o in cell.outputs)
+  installed = _stream(cells['install'])
+  assert f'xstilts_jax from {venv}/lib/' in installed  # the notebook's install, not the tests'
+  report = cells['demo-report'].outputs
+  table = [o.data['text/markdown'] for o in report if 'text/markdown' in o.get('data', {})]
+  assert len(table) == 1 and 'XTREME' in table[0]
+  assert sum('image/png' in o.get('data', {}) for o in report) >= 9  # a plot per target task
+  if shutil.which('nvidia-smi') is None:
+    assert 'No GPU on this runtime' in _stream(cells['gpu'])
+    assert _stream(cells['xlmr-base']).strip() == 'skipped: no GPU'
+  # The scorer on the demo's submission agrees with the demo's own report.
+  # The JSON the scorer prints, then its warnings (e.g. an empty BUCC prediction file).
+  scores, _ = json.JSONDecoder().raw_decode(_stream(cells['score']).split('\n', 1)[1])
+  with open(work / 'runs' / 'tiny' / 'report' / 'scores.json') as f:
+    report_scores = json.load(f)
+  assert sorted(scores['tasks']) == sorted(report_scores['tasks']) and len(scores['tasks']) == 9
+  assert scores['xtreme_score'] == report_scores['xtreme_score']
 
 
 def test_readme_demo_end_to_end(colab_notebook, tmp_path):

@@ -1,5 +1,4 @@
-"""The XLM-R Base shape through the real entry point, one step per phase, on the CPU (Large:
-`python bench/real_shapes.py --shapes large`, the same code; see SHAPES).
+"""XLM-R Base's and Large's shapes through the real entry point, one step per phase, on the CPU.
 
 Random weights with the real sizes (vocabulary 250,002; `config.json` and safetensors written
 by `transformers`), loaded by `load_pretrained`, then `python -m xstilts_jax.main` with the
@@ -13,8 +12,10 @@ the same parameters, memory and numerics (tests/models/test_encoder.py), but XLA
 layer instead of 12 or 24 for each of the run's ten programs. `python bench/real_shapes.py`
 runs the unscanned stack.
 
-Large's peak is ~17-18 GiB of the CI machine's 24: with it in SHAPES, the shapes run one after
-the other, and this module must not share the machine with another memory-hungry test.
+Large peaks at ~17 GiB of the CI machine's 24 (Base at ~9): the shapes run one after the other in
+this module, and the suite runs on two pytest-xdist workers that each take whole files
+(`--dist loadfile`), so at most one other module, none of them memory-hungry (the suite's peak
+with both workers busy was 19.5 GiB), runs beside it.
 """
 
 import importlib.util
@@ -29,10 +30,7 @@ real_shapes = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(real_shapes)
 
 MACHINE_GIB = 24  # the CI machine's memory
-# Large (215 s of the suite, peak 16.8 GiB, measured in the full suite) is left to
-# `python bench/real_shapes.py --shapes large`: with it the suite ran 28.5 minutes here, past
-# CI's 25. The code path is the same; `bench/real_shapes.py` and this test share it.
-SHAPES = ('base',)
+SHAPES = ('base', 'large')
 
 
 @pytest.fixture(scope='module')
