@@ -10,20 +10,71 @@ import jax
 import numpy as np
 
 from xstilts_jax.data import pipeline
+from xstilts_jax.data.features import Features
 from xstilts_jax.eval import metrics as metrics_lib
 from xstilts_jax.eval import postprocess
 from xstilts_jax.parallel import global_batch
 
 MODEL_KEYS = ('input_ids', 'attention_mask')
+# Outputs with a token axis (axis 1), per format: what `run` pads back to the full length.
+PER_TOKEN = {'tagging': ('prediction',), 'span_qa': ('start_logits', 'end_logits')}
 
 
-def run(predict_fn, params, features, batch_size, sharding=None):
+def length_buckets(max_len):
+  """The lengths batches are trimmed to: steps of 32 up to 128, then doubling, then max_len
+  (64 → 32, 64; 128 → 32, 64, 96, 128; 384 → 32, 64, 96, 128, 256, 384): few compiled shapes,
+  little padding where most sentences are."""
+  buckets = [b for b in (32, 64, 96, 128) if b < max_len]
+  while buckets and buckets[-1] * 2 < max_len and buckets[-1] >= 128:
+    buckets.append(buckets[-1] * 2)
+  return tuple(buckets) + (max_len,)
+
+
+def run(predict_fn, params, features, batch_size, sharding=None, *, per_token=None):
   """Outputs of every feature row, as numpy arrays with the leading axis N.
 
-  Fixed-size batches (`data.pipeline.eval_batches`: the last one padded, one compiled shape);
-  each process feeds its rows of the global batch. With a `sharding` (the mesh's batch
+  per_token=None: fixed-size batches of the features' full length, in row order
+  (`data.pipeline.eval_batches`: the last one padded, one compiled shape). per_token=(keys)
+  (`PER_TOKEN[format]`; () for outputs without a token axis): rows are sorted by length, longest
+  first, and each batch is trimmed to the smallest of `length_buckets` longer than its longest
+  row (the full length for rows that fill it), so short examples cost short sequences and only
+  the last, shortest batch is filled up. Keys in per_token are padded back to the full length
+  with the output of the row's first padding position: every padding position has the same
+  output (the pad token at the pad position id, attending to the same unmasked tokens), so the
+  result equals the full-length run's up to float rounding (tests/eval/test_predict_buckets.py).
+
+  Each process feeds its rows of the global batch. With a `sharding` (the mesh's batch
   sharding) the rows become one global array; outputs must be replicated to be read back.
   """
+  if per_token is None:
+    return _run_fixed(predict_fn, params, features.arrays, batch_size, sharding)
+  mask = features.arrays['attention_mask']
+  n, full = len(mask), mask.shape[-1]
+  lengths = mask.reshape(n, -1, full).sum(-1).max(-1)  # multiple choice: the longest choice
+  buckets = np.array(length_buckets(full))
+  order = np.argsort(-lengths, kind='stable')
+  out = {}
+  for start in range(0, n, batch_size):
+    rows = order[start:start + batch_size]
+    # Longer than the batch's rows (one padding position computed), unless they fill it.
+    length = buckets[min(np.searchsorted(buckets, lengths[rows].max(), side='right'),
+                         len(buckets) - 1)]
+    arrays = {key: features.arrays[key][rows][..., :length] for key in MODEL_KEYS}
+    part = _run_fixed(predict_fn, params, arrays, batch_size, sharding)
+    for key, value in part.items():
+      if key not in per_token:
+        out.setdefault(key, np.zeros((n,) + value.shape[1:], value.dtype))[rows] = value
+        continue
+      full_value = out.setdefault(key, np.zeros((n, full) + value.shape[2:], value.dtype))
+      full_value[rows, :length] = value
+      if length < full:
+        full_value[rows, length:] = value[np.arange(len(rows)), lengths[rows]][:, None]
+  return out
+
+
+def _run_fixed(predict_fn, params, arrays, batch_size, sharding):
+  """Every row of `arrays` in fixed-size batches of one shape, in order."""
+  features = Features(arrays, {})
   chunks = {}
   batches = pipeline.eval_batches(features, batch_size, process_index=jax.process_index(),
                                   process_count=jax.process_count())

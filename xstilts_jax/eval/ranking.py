@@ -27,9 +27,9 @@ TOP_K = 20  # XTREME-R's `map@20` (utils_mewslix.TOP_K)
 
 
 def embed(predict_fn, params, features, batch_size, sharding=None):
-  """[N, H] float32 vectors of featurized rows (fixed batches, as every eval run)."""
-  return np.asarray(predict.run(predict_fn, params, features, batch_size, sharding)['embedding'],
-                    np.float32)
+  """[N, H] float32 vectors of featurized rows (batches grouped by length, as every eval run)."""
+  outputs = predict.run(predict_fn, params, features, batch_size, sharding, per_token=())
+  return np.asarray(outputs['embedding'], np.float32)
 
 
 def search(query_vecs, candidate_vecs, k=TOP_K, *, chunk=4096):

@@ -105,7 +105,8 @@ def run_task(task, predict_fn, params, tokenizer, *, pred_dir, label_dir, max_se
     if max_examples:
       examples = examples[:max_examples]
     features = featurize_lib.featurize(task, examples, tokenizer, max_seq_length, **options)
-    outputs = predict.run(predict_fn, params, features, batch_size, sharding)
+    outputs = predict.run(predict_fn, params, features, batch_size, sharding,
+                          per_token=predict.PER_TOKEN.get(task.format, ()))
     preds = predict.to_predictions(task, examples, features, outputs, tokenizer=tokenizer,
                                    **post)
     preds = _label_names(task, preds)

@@ -2,9 +2,9 @@
 
 One jitted function returns the log-probabilities of every output (classes, choices, tags per
 token, start and end per token); the gold is picked on the host. Rows go through
-`eval.predict.run` (fixed-size batches, the mesh's batch sharding, multi-host), sorted into a
-few fixed length buckets (sliced from the featurizer's padding), so scoring thousands of
-candidate texts compiles at most one program per bucket and never one per example.
+`eval.predict.run` (fixed-size batches, the mesh's batch sharding, multi-host), grouped into its
+few length buckets (sliced from the featurizer's padding), so scoring thousands of candidate
+texts compiles at most one program per bucket and never one per example.
 
 Per example (`GoldScorer.__call__`): the gold log-probability (classification / multiple
 choice: the gold class; tagging: the sum over words, i.e. the sentence's gold log-likelihood;
@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from xstilts_jax.data import featurize as featurize_lib
-from xstilts_jax.data.features import IGNORE, Features
+from xstilts_jax.data.features import IGNORE
 from xstilts_jax.eval import predict
 from xstilts_jax.parallel import rules as rules_lib
 
@@ -53,48 +53,6 @@ def make_logprob_fn(model, head, format, param_shardings, mesh, rules=None):
     with nn.logical_axis_rules(rules):
       return jitted(params, batch)
   return wrapped
-
-
-def length_buckets(max_seq_length, count=3):
-  """E.g. 256 → (64, 128, 256): each bucket half the next."""
-  return tuple(sorted({max(8, max_seq_length >> k) for k in range(count)}))
-
-
-def _bucket_features(features, rows, length):
-  arrays = {}
-  for key, value in features.arrays.items():
-    value = value[rows]
-    if key in ('input_ids', 'attention_mask', 'labels', 'word_index', 'offsets'):
-      value = value[..., :length] if key != 'offsets' else value[:, :length]
-    arrays[key] = value
-  return Features(arrays, {})
-
-
-def run_bucketed(logprob_fn, params, features, batch_size, sharding, buckets, per_token):
-  """`eval.predict.run` over rows grouped by length bucket; outputs in the features' row
-  order, each cut to the features' full length (padding: log-prob 0, never read)."""
-  mask = features.arrays['attention_mask']
-  lengths = mask.reshape(len(mask), -1, mask.shape[-1]).sum(-1).max(-1) if len(mask) else []
-  full = mask.shape[-1]
-  out = {}
-  lower = 0
-  for length in buckets:
-    rows = np.nonzero((lengths > lower) & (lengths <= length))[0]
-    lower = length
-    if not len(rows):
-      continue
-    part = predict.run(logprob_fn, params, _bucket_features(features, rows, length), batch_size,
-                       sharding)
-    for key, value in part.items():
-      if key not in out:
-        shape = (len(mask),) + value.shape[1:]
-        if per_token:  # [rows, length, ...] → [rows, full, ...]
-          shape = (len(mask), full) + value.shape[2:]
-        out[key] = np.zeros(shape, value.dtype)
-      out[key][rows, :value.shape[1]] = value
-  if lower < full and len(mask) and lengths.max() > lower:
-    raise ValueError(f'length buckets {buckets} do not cover sequences of {full} tokens')
-  return out
 
 
 @dataclasses.dataclass
@@ -153,12 +111,15 @@ class GoldScorer:
   """
 
   def __init__(self, task, logprob_fn, params, tokenizer, max_seq_length, batch_size,
-               sharding=None, featurize_options=None, buckets=None):
+               sharding=None, featurize_options=None, bucketed=True):
     self.task, self.logprob_fn, self.params = task, logprob_fn, params
     self.tokenizer, self.max_seq_length = tokenizer, max_seq_length
     self.batch_size, self.sharding = batch_size, sharding
     self.options = dict(featurize_options or {}) if task.format == 'span_qa' else {}
-    self.buckets = tuple(buckets or length_buckets(max_seq_length))
+    # The outputs with a token axis (`log_probs`), padded back to the full length by predict.run;
+    # bucketed=False: every batch at the full length.
+    self.per_token = {'tagging': ('log_probs',), 'span_qa': ('start', 'end')}.get(
+        task.format, ()) if bucketed else None
     self.queries = 0
 
   def __call__(self, examples):
@@ -168,7 +129,6 @@ class GoldScorer:
       return Scores(np.zeros(0), np.zeros(0, bool))
     features = featurize_lib.featurize(self.task, examples, self.tokenizer,
                                        self.max_seq_length, **self.options)
-    outputs = run_bucketed(self.logprob_fn, self.params, features, self.batch_size,
-                           self.sharding, self.buckets,
-                           per_token=self.task.format in ('tagging', 'span_qa'))
+    outputs = predict.run(self.logprob_fn, self.params, features, self.batch_size,
+                          self.sharding, per_token=self.per_token)
     return gold_scores(self.task.format, features, outputs, len(examples))

@@ -175,7 +175,8 @@ class Workdir:
     features = featurize_lib.featurize(target.task, examples, self.tokenizer,
                                        target.max_seq_length, **options)
     outputs = predict.run(target.predict_fn, target.params, features,
-                          self.config.eval.batch_size, self.batch_sharding)
+                          self.config.eval.batch_size, self.batch_sharding,
+                          per_token=predict.PER_TOKEN.get(target.task.format, ()))
     return predict.to_predictions(target.task, examples, features, outputs, **self.post_options)
 
   def retrieval_encoder(self):

@@ -269,7 +269,8 @@ class PhaseTrainer:
         out[d.task.name] = ranking.evaluate(fn, params, d.dev, eval_batch_size,
                                             self.batch_sharding)
         continue
-      outputs = predict.run(fn, params, d.dev, eval_batch_size, self.batch_sharding)
+      outputs = predict.run(fn, params, d.dev, eval_batch_size, self.batch_sharding,
+                            per_token=predict.PER_TOKEN.get(d.task.format, ()))
       preds = predict.to_predictions(d.task, d.dev_examples, d.dev, outputs,
                                      tokenizer=self.tokenizer)
       out[d.task.name] = predict.evaluate(d.task, d.dev_examples, preds, 'en')
