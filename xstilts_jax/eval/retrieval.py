@@ -14,9 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from xstilts_jax.eval import knn as knn_lib
-
-# Sequence lengths a batch is trimmed to (bounded recompiles; padding wastes little).
-DEFAULT_BUCKETS = (32, 64, 128, 256, 512)
+from xstilts_jax.eval import predict
 
 
 def mean_pool(hidden, attention_mask):
@@ -57,18 +55,19 @@ def _bucket(length, buckets, max_len):
   return max_len
 
 
-def embed(encode_fn, params, input_ids, attention_mask, *, batch_size=64,
-          buckets=DEFAULT_BUCKETS):
+def embed(encode_fn, params, input_ids, attention_mask, *, batch_size=64, buckets=None):
   """Sentence vectors [N, H] float32 (numpy) for featurised retrieval inputs [N, T].
 
   Batches have a fixed row count (the last is filled with copies of a real row) and are
-  trimmed to the smallest bucket holding their longest sentence. Sentences are grouped
-  by length first, so short ones are not padded to the long ones; the output keeps the
-  input order. Right padding (mask 1...1 0...0) is assumed, as our featurizer writes.
+  trimmed to the smallest bucket holding their longest sentence (`buckets`, by default
+  evaluation's `predict.length_buckets`). Sentences are grouped by length first, so short ones
+  are not padded to the long ones; the output keeps the input order. Right padding
+  (mask 1...1 0...0) is assumed, as our featurizer writes.
   """
   input_ids = np.asarray(input_ids)
   attention_mask = np.asarray(attention_mask)
   n, max_len = input_ids.shape
+  buckets = buckets or predict.length_buckets(max_len)
   lengths = attention_mask.sum(axis=1)
   order = np.argsort(lengths, kind='stable')
   out = None
