@@ -1,5 +1,6 @@
-"""Zero-shot forward: the attention as written vs a fused QKV projection vs
-`jax.nn.dot_product_attention`, one process, alternating rounds (an experiment, not a test).
+"""Zero-shot forward: the attention as written (heads as a batch dimension, jnp.matmul) vs the
+einsum it replaced vs a fused QKV projection vs `jax.nn.dot_product_attention`, one process,
+alternating rounds (an experiment, not a test).
 
   python bench/infer_variants.py [--rounds 7 --batch 16 --seq 128]
 
@@ -82,7 +83,8 @@ def main():
   mask[args.batch // 2:, args.seq // 2:] = 0
   ids[mask == 0] = config.pad_token_id
   inputs = {'input_ids': ids, 'attention_mask': mask}
-  variants = {'as written': None, 'fused qkv': (True, False),
+  variants = {'as written': None, 'einsum attention (before)': (False, False),
+              'fused qkv': (True, False),
               'dot_product_attention': (False, True), 'both': (True, True)}
   fns = {}
   try:
