@@ -18,6 +18,7 @@ query: its average precision); consistency is the change of the best gold's rank
 20. Neither retrieval nor ranking has an adversarial mode (no gold log-probability).
 """
 
+import dataclasses
 import json
 import os
 import time
@@ -44,7 +45,7 @@ def perturbation_functions():
   takes them."""
   from xstilts_jax import robustness  # pylint: disable=g-import-not-at-top
   names = ('perturb_example', 'perturb_text', 'realised_rates', 'split_words',
-           'word_candidates', 'kinds_for_format', 'KINDS')
+           'word_candidates', 'kinds_for_format', 'check_example', 'KINDS')
   missing = [n for n in names if not hasattr(robustness, n)]
   if missing:
     raise ImportError(f'xstilts_jax.robustness lacks {", ".join(missing)} (the perturbation '
@@ -82,8 +83,8 @@ def _texts(example, format):
 
 class Suite:
   """Cells of one workdir. `perturb` is the perturbation module's functions (a namespace with
-  perturb_example, perturb_text, realised_rates, split_words, word_candidates, kinds_for_format);
-  passed in so tests can supply their own."""
+  perturb_example, perturb_text, realised_rates, split_words, word_candidates, kinds_for_format,
+  check_example); passed in so tests can supply their own."""
 
   def __init__(self, wd, perturb, *, kinds, levels, seeds, adversarial_options=None,
                tasks=None, languages=None, log=print, progress=True):
@@ -372,7 +373,8 @@ class _TaskRunner:
           n=len(ranks), stats=st.tolist(), score=stats_lib.corpus_score(_ACCURACY, st),
           consistency=consistency_lib.rank_change(clean['langs'][lang]['ranks'], ranks),
           rates=_mean_rates(rates),
-          violations=0)
+          violations=len(p.check_example(corpus, dataclasses.replace(corpus, source=source),
+                                         'retrieval')))
     return out
 
 
