@@ -117,3 +117,24 @@ def test_retrieval_sides():
   new, problems = rb.perturb_example(corpus, 'retrieval', 'de', 'char', 1.0, seed=0,
                                      task='tatoeba', example_id='de', retrieval_side='target')
   assert problems == [] and new.source == corpus.source and new.target != corpus.target
+
+
+def test_ranking_perturbs_the_queries_only():
+  corpus = ex.RankingCorpus('de', ['q0', 'q1'], ['Wo schläft der Hund?', 'Was frisst die Katze?'],
+                            ['E0', 'E1'], ['Hund', 'Katze'], {'q0': ['E0'], 'q1': ['E1']},
+                            ['Ein Tier.', 'Auch ein Tier.'])
+  new, problems = rb.perturb_example(corpus, 'ranking', 'de', 'char+word_drop', 1.0, seed=0,
+                                     task='mewslix', example_id='de')
+  assert problems == [] and all(a != b for a, b in zip(new.queries, corpus.queries))
+  assert (new.candidates, new.candidate_contexts, new.gold) == (
+      corpus.candidates, corpus.candidate_contexts, corpus.gold)
+  # Each query is keyed by its own id: the same query text under another id changes otherwise.
+  other, _ = rb.perturb_example(dataclasses.replace(corpus, query_ids=['q9', 'q1']), 'ranking',
+                                'de', 'char', 1.0, seed=0, task='mewslix', example_id='de')
+  same, _ = rb.perturb_example(corpus, 'ranking', 'de', 'char', 1.0, seed=0, task='mewslix',
+                               example_id='other')
+  assert other.queries[1] == same.queries[1] and other.queries[0] != same.queries[0]
+  for field, value in (('candidates', ['Hnud', 'Katze']), ('candidate_contexts', None),
+                       ('gold', {'q0': ['E1'], 'q1': ['E1']})):
+    assert any(field in p for p in rb.check_example(
+        corpus, dataclasses.replace(corpus, **{field: value}), 'ranking')), field

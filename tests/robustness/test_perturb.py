@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import regex
 
 from xstilts_jax import robustness as rb
 from xstilts_jax.robustness import keyboards, scripts
@@ -89,6 +90,35 @@ def test_segmentation_of_unspaced_scripts():
   text = 'a 😀 𠮷野家 b'  # astral characters: ICU's UTF-16 offsets mapped to code points
   assert [text[s:e] for s, e in rb.split_words(text, 'ja')][0] == 'a'
   assert all(text[s:e].strip() == text[s:e] for s, e in rb.split_words(text, 'ja'))
+
+
+# Hand-written sentences with no spaces between words (the punctuated ones end a clause with
+# the script's own mark or a space between phrases): ICU's Lao, Khmer and Burmese dictionaries.
+UNSPACED = {
+    'lo': ['ຂ້ອຍຮັກພາສາລາວ', 'ພວກເຮົາໄປຕະຫຼາດມື້ນີ້ ແລ້ວກັບບ້ານ'],
+    'km': ['ខ្ញុំស្រលាញ់ភាសាខ្មែរ', 'ខ្ញុំទៅផ្សារថ្ងៃនេះ។'],
+    'my': ['ကျွန်တော်မြန်မာစကားကိုချစ်တယ်', 'ကျွန်မဈေးကိုသွားမယ်။'],
+}
+
+
+@pytest.mark.parametrize('lang', sorted(UNSPACED))
+def test_segmentation_of_lao_khmer_myanmar(lang):
+  for text in UNSPACED[lang]:
+    spans = rb.split_words(text, lang)
+    words = [text[s:e] for s, e in spans]
+    assert len(words) > 1, (lang, text, words)   # the dictionary split the run of letters
+    assert all(w and w.strip() == w for w in words), words
+    # Words are in order, do not overlap, and with what lies between them give the text back.
+    rest = [text[e:s] for (_, e), (s, _) in zip([(0, 0)] + spans, spans + [(len(text), 0)])]
+    assert all(not regex.search(r'\p{L}', r) for r in rest), rest
+    assert ''.join(r + w for r, w in zip(rest, words + [''])) == text
+    if ' ' not in text and not regex.search(r'\p{P}', text):
+      assert ''.join(words) == text
+    # A boundary never falls inside a grapheme cluster (no mark cut from its base).
+    bounds = {0}
+    for c in rb.clusters(text):
+      bounds.add(max(bounds) + len(c))
+    assert all(s in bounds and e in bounds for s, e in spans), (lang, text)
 
 
 def test_word_kinds():

@@ -139,7 +139,8 @@ def test_suite_writes_each_cell_once_and_resumes(wd, finished_suite):
 
 
 def test_report_numbers_follow_the_cells(wd, finished_suite):
-  report = report_lib.write(wd.path)
+  logged = []
+  report = report_lib.write(wd.path, log=logged.append)
   out = os.path.join(wd.path, 'robustness', 'report')
   for name in ('report.md', 'rows.csv', 'summary.csv', 'adversarial.csv', 'report.json'):
     assert os.path.getsize(os.path.join(out, name)) > 0
@@ -160,6 +161,39 @@ def test_report_numbers_follow_the_cells(wd, finished_suite):
   assert s['worst'] == min(r['perturbed'] for r in rows)
   adv = [r for r in report['adversarial'] if r['task'] == 'udpos']
   assert len(adv) == 2 and all(r['queries_per_example'] <= 40 for r in adv)
+  # Every task's char cells were checked: 2 seeds x (en, de); no violation, no warning.
+  v = {r['task']: r for r in report['violations']}
+  assert sorted(v) == ['tatoeba', 'udpos', 'xnli', 'xquad'] and not logged
+  assert v['udpos'] == dict(task='udpos', kind='char', cells=2, violations=0,
+                            examples=2 * sum(clean['langs'][l]['n'] for l in ('en', 'de')))
+  with open(os.path.join(out, 'report.md')) as f:
+    text = f.read()
+  assert '| udpos | char | 2 |' in text and 'warning' not in text
+
+
+def violation_rows(report):
+  return {r['task']: r for r in report['violations']}
+
+
+def test_report_flags_gold_violations(wd, finished_suite, tmp_path):
+  other = str(tmp_path / 'broken')
+  shutil.copytree(os.path.join(wd.path, 'robustness', 'cells'),
+                  os.path.join(other, 'robustness', 'cells'))
+  path = os.path.join(other, 'robustness', 'cells', 'xnli', 'char', 'level=0.3', 'seed=1.json')
+  cell = suite_lib.read_json(path)
+  cell['langs']['de']['violations'] = 3  # as if 3 perturbed German examples broke their gold
+  suite_lib.write_json(path, cell)
+  logged = []
+  report = report_lib.write(other, log=logged.append)
+  assert len(logged) == 1 and logged[0].startswith('warning: gold-validity violations')
+  assert 'xnli/char 3 in' in logged[0] and 'udpos' not in logged[0]
+  with open(os.path.join(other, 'robustness', 'report', 'report.json')) as f:
+    v = {r['task']: r['violations'] for r in json.load(f)['violations']}
+  assert v == {'tatoeba': 0, 'udpos': 0, 'xnli': 3, 'xquad': 0}
+  with open(os.path.join(other, 'robustness', 'report', 'report.md')) as f:
+    text = f.read()
+  assert f'**{logged[0]}**' in text and '| xnli | char | 2 |' in text
+  assert violation_rows(report)['xnli']['violations'] == 3
 
 
 def test_compare_is_paired(wd, finished_suite, tmp_path):
@@ -181,4 +215,12 @@ def test_compare_is_paired(wd, finished_suite, tmp_path):
       assert r['score_diff'] == 0 and r['score_diff_lo'] == 0 == r['score_diff_hi']
   assert os.path.exists(tmp_path / 'cmp' / 'compare.md')
   with open(tmp_path / 'cmp' / 'compare.json') as f:
-    assert len(json.load(f)['rows']) == len(rows)
+    data = json.load(f)
+  assert len(data['rows']) == len(rows)
+  # A PNG per run and task (4 tasks, one run against the baseline), linked from compare.md.
+  assert sorted(data['plots']) == [f'plots/b_{t}.png' for t in ('tatoeba', 'udpos', 'xnli',
+                                                                 'xquad')]
+  with open(tmp_path / 'cmp' / 'compare.md') as f:
+    text = f.read()
+  for p in data['plots']:
+    assert os.path.getsize(tmp_path / 'cmp' / p) > 1000 and f'({p})' in text

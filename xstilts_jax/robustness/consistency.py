@@ -4,7 +4,9 @@ No gold needed: a robust model predicts the same thing for the perturbed input.
   classification / multiple choice  flip rate: % of examples whose prediction changes
   tagging                           tag agreement: % of words given the same tag
   span QA                           answer F1 of the perturbed answer against the clean one
-  retrieval                         change of the gold's rank (and % whose top-1 changes)
+  retrieval, ranking                change of the gold's rank (and % whose top-1 changes);
+                                    ranking: the best gold's rank within the top k, k + 1
+                                    when no gold is there (the search keeps only k)
 """
 
 import numpy as np
@@ -39,6 +41,15 @@ def gold_ranks(query_vecs, database_vecs, gold):
   gold = np.asarray(gold)
   own = sims[np.arange(len(gold)), gold]
   return 1 + (sims > own[:, None]).sum(1)
+
+
+def gold_rank_in_top(gold, predictions, k):
+  """[Nq] 1-based rank of each query's best-ranked gold in its top-k list, k + 1 if absent."""
+  ranks = []
+  for q, golds in gold.items():
+    top = list(predictions.get(q, []))[:k]
+    ranks.append(min([top.index(g) + 1 for g in golds if g in top], default=k + 1))
+  return np.asarray(ranks, np.int64)
 
 
 def rank_change(clean_ranks, perturbed_ranks):

@@ -7,6 +7,9 @@ What each format perturbs (`kinds_for_format` says which kinds apply):
   English side, perturbed as English) with `retrieval_side='target'`; these take every kind.
 - span QA: the question; with `qa_context=True` also the context outside every answer span
   (segments touching an answer are left alone) and `answer_start` is recomputed.
+- ranking (Mewsli-X, LAReQA): the queries only (mention contexts, questions), each keyed by
+  its query id; candidates, their contexts and the gold stay as they are, so the gold is valid
+  by construction (and checked); every kind applies.
 - tagging: inside words only (char, keyboard, one-word code-switching): the words are never
   re-split, dropped, moved or repeated, so the word count and the labels stay valid.
 Every perturbed example goes through `check_example`; its violations are returned.
@@ -17,7 +20,7 @@ import dataclasses
 
 from xstilts_jax.robustness import code_switch, graphemes, perturb
 
-FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval')
+FORMATS = ('classification', 'multiple_choice', 'span_qa', 'tagging', 'retrieval', 'ranking')
 
 
 def kinds_for_format(fmt: str) -> tuple:
@@ -35,7 +38,7 @@ def perturb_example(example, fmt: str, lang: str, kind: str, level: float, seed:
   """(perturbed copy of `example`, gold violations found by `check_example`).
 
   The key of each text is (seed, lang, kind, level, task, example_id, field); retrieval
-  keys each sentence by its own id instead of `example_id`.
+  and ranking key each sentence (query) by its own id instead of `example_id`.
   """
   allowed = kinds_for_format(fmt)
   bad = [p for p in perturb.parse_kind(kind) if p not in allowed]
@@ -62,6 +65,9 @@ def perturb_example(example, fmt: str, lang: str, kind: str, level: float, seed:
     words = perturb.perturb_words(example.words, lang, kind, level, seed,
                                   key=(task, example_id, 'words'), dictionary=dictionary)
     new = dataclasses.replace(example, words=words)
+  elif fmt == 'ranking':
+    new = dataclasses.replace(example, queries=[
+        text(q, 'query', qid) for qid, q in zip(example.query_ids, example.queries)])
   elif retrieval_side == 'source':
     new = dataclasses.replace(example, source=[
         text(s, 'source', sid) for sid, s in zip(example.source_ids, example.source)])
@@ -153,6 +159,16 @@ def check_example(original, perturbed, fmt: str) -> list:
     if (list(original.source) != list(perturbed.source)
         and list(original.target) != list(perturbed.target)):
       problems.append(f'{where}: both sides changed; one side only keeps the gold pairs')
+  elif fmt == 'ranking':
+    same('lang', 'query_ids', 'candidate_ids', 'gold')
+    for f in ('candidates', 'candidate_contexts'):
+      if list(getattr(original, f) or []) != list(getattr(perturbed, f) or []):
+        problems.append(f'{where}: {f} changed; only the queries may be perturbed')
+    if len(original.queries) != len(perturbed.queries):
+      problems.append(f'{where}: {len(perturbed.queries)} queries, expected '
+                      f'{len(original.queries)}')
+    for qid, a, b in zip(original.query_ids, original.queries, perturbed.queries):
+      _marks(f'query {qid}', a, b, problems, where)
   else:
     raise ValueError(f'no gold check for format {fmt!r}; formats: {" ".join(FORMATS)}')
   return problems

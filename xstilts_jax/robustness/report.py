@@ -3,7 +3,8 @@
 From the cells (`suite.py`), per task, kind, level and language: clean and perturbed score
 (mean over seeds; per-example counts averaged over seeds, so the bootstrap stays paired),
 absolute and relative drop with 95% paired-bootstrap intervals, realised noise rates,
-consistency. Per task, kind and level: mean, standard deviation and worst language of the
+consistency, and the gold-validity violations per task and kind (must be 0; a warning line
+otherwise). Per task, kind and level: mean, standard deviation and worst language of the
 perturbed score, the transfer gap (English minus the mean of the other languages) clean and
 perturbed, and the robustness gap (mean non-English relative drop minus English relative
 drop). Adversarial cells: success rate, score under attack beside the random baseline at the
@@ -12,7 +13,9 @@ per language and their mean (PNG). Written as report.md, rows.csv, summary.csv,
 adversarial.csv, report.json and plots/.
 
 `compare(workdirs)`: per language, the paired difference of every other run minus the first
-(clean score, perturbed score and drop), with bootstrap intervals over the shared examples.
+(clean score, perturbed score and drop), with bootstrap intervals over the shared examples;
+compare.md, compare.csv, compare.json and plots/ (a PNG per run and task: the per-language
+score difference with its interval, one series per setting).
 """
 
 import csv
@@ -116,9 +119,10 @@ def _level_summary(rows):
 def build(workdir):
   """The report as data: {'rows', 'summary', 'adversarial', 'curves'}."""
   cells = load_cells(workdir)
-  rows, summary, attacks, curves, skipped = [], [], [], {}, {}
+  rows, summary, attacks, curves, skipped, violations = [], [], [], {}, {}, []
   for task, entry in cells.items():
     clean, metric = entry['clean'], _metric(entry['clean'])
+    violations += _violations(task, entry['perturbed'])
     for cs in list(entry['perturbed'].values()) + list(entry['attack'].values()):
       for c in cs:
         for lang, reason in c.get('skipped', {}).items():
@@ -144,8 +148,31 @@ def build(workdir):
         attacks.append(dict(r, kind=kind, attack=setting))
   skipped = [dict(task=t, kind=k, lang=l, reason=r) for (t, k, l), r in sorted(skipped.items())]
   return dict(workdir=os.path.abspath(workdir), rows=rows, summary=summary, adversarial=attacks,
-              skipped=skipped,
+              skipped=skipped, violations=violations,
               curves={k: {str(l): v for l, v in sorted(c.items())} for k, c in curves.items()})
+
+
+def _violations(task, perturbed):
+  """Gold-validity violations (`gold.check_example`) summed per kind over its cells; they
+  must be 0 (a non-zero count means a perturbation broke the gold it promised to keep)."""
+  by_kind = {}
+  for (kind, _), cs in perturbed.items():
+    row = by_kind.setdefault(kind, dict(task=task, kind=kind, cells=0, examples=0, violations=0))
+    for c in cs:
+      row['cells'] += 1
+      for v in c['langs'].values():
+        row['examples'] += v['n']
+        row['violations'] += int(v.get('violations', 0))
+  return [by_kind[k] for k in sorted(by_kind)]
+
+
+def violation_warning(report):
+  """One line naming the task/kinds whose perturbed examples broke their gold, or None."""
+  bad = [v for v in report.get('violations', []) if v['violations']]
+  if not bad:
+    return None
+  return ('warning: gold-validity violations (must be 0): ' + ', '.join(
+      f'{v["task"]}/{v["kind"]} {v["violations"]} in {v["examples"]} examples' for v in bad))
 
 
 def _fmt(v):
@@ -169,6 +196,9 @@ def _ci(r, key):
 
 def markdown(report, title):
   lines = [f'# {title}', '']
+  warning = violation_warning(report)
+  if warning:
+    lines += [f'**{warning}**', '']
   if report['summary']:
     lines += ['## Per level (mean over languages)', '']
     lines += _table(report['summary'], ['task', 'kind', 'level', 'n_langs', 'clean_mean', 'mean',
@@ -192,6 +222,11 @@ def markdown(report, title):
     lines += _table(rows, ['task', 'kind', 'level', 'lang', 'n', 'clean', 'perturbed', 'drop_ci',
                            'rel_drop_ci'] + extra)
     lines.append('')
+  if report.get('violations'):
+    lines += ['## Gold validity (violations found by the check of every perturbed example; '
+              'must be 0)', '']
+    lines += _table(report['violations'], ['task', 'kind', 'cells', 'examples',
+                                           'violations']) + ['']
   if report.get('skipped'):
     lines += ['## Languages a kind cannot perturb (not scored for that kind)', '']
     lines += _table(report['skipped'], ['task', 'kind', 'lang', 'reason']) + ['']
@@ -251,9 +286,13 @@ def plot_curves(curves, out_dir):
   return paths
 
 
-def write(workdir, out_dir=None, title=None):
-  """Writes the report beside the cells; returns it (as data, with 'plots')."""
+def write(workdir, out_dir=None, title=None, log=print):
+  """Writes the report beside the cells; returns it (as data, with 'plots'). Logs one
+  warning line when any perturbed example broke its gold."""
   report = build(workdir)
+  warning = violation_warning(report)
+  if warning:
+    log(warning)
   out_dir = out_dir or os.path.join(storage.absolute(workdir), 'robustness', 'report')
   with storage.staged(out_dir) as local_dir:  # a gs:// folder: written here, then uploaded
     _write(report, local_dir, out_dir, title or f'Robustness: {workdir}')
@@ -303,10 +342,51 @@ def compare(workdirs, out_dir, names=None):
   return rows
 
 
+def plot_compare(rows, out_dir):
+  """One PNG per run and task: the paired difference (run minus baseline) of the score per
+  language with its 95% interval, a marker series per setting (clean, kind at level)."""
+  import matplotlib  # pylint: disable=g-import-not-at-top
+  matplotlib.use('Agg')
+  import matplotlib.pyplot as plt  # pylint: disable=g-import-not-at-top
+  os.makedirs(out_dir, exist_ok=True)
+  groups = {}
+  for r in rows:
+    groups.setdefault((r['run'], r['baseline'], r['task']), []).append(r)
+  paths = []
+  for (run, baseline, task), rs in groups.items():
+    langs = list(dict.fromkeys(r['lang'] for r in rs))
+    settings = list(dict.fromkeys((r['kind'], r['level']) for r in rs))
+    fig, ax = plt.subplots(figsize=(max(5, 0.45 * len(langs) + 2), 3.4))
+    width = 0.8 / len(settings)
+    for k, (kind, level) in enumerate(settings):
+      by_lang = {r['lang']: r for r in rs if (r['kind'], r['level']) == (kind, level)}
+      x = [i - 0.4 + (k + 0.5) * width for i, l in enumerate(langs) if l in by_lang]
+      y = [by_lang[l]['score_diff'] for l in langs if l in by_lang]
+      err = [[by_lang[l]['score_diff'] - by_lang[l]['score_diff_lo'] for l in langs
+              if l in by_lang],
+             [by_lang[l]['score_diff_hi'] - by_lang[l]['score_diff'] for l in langs
+              if l in by_lang]]
+      ax.errorbar(x, y, yerr=err, fmt='o', markersize=3, capsize=2,
+                  label='clean' if kind == 'clean' else f'{kind} {level:g}')
+    ax.axhline(0, color='black', linewidth=0.8)
+    ax.set_xticks(range(len(langs)), langs, fontsize=7)
+    ax.set_ylabel(f'score, {run} minus {baseline}')
+    ax.set_title(f'{task}: paired difference, 95% interval')
+    ax.legend(fontsize=6, ncol=2, loc='best')
+    fig.tight_layout()
+    path = os.path.join(out_dir, f'{run}_{task}.png'.replace('/', '_'))
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    paths.append(path)
+  return paths
+
+
 def _write_compare(rows, names, workdirs, out_dir):
   write_csv(rows, os.path.join(out_dir, 'compare.csv'))
+  plots = plot_compare(rows, os.path.join(out_dir, 'plots'))
   with open(os.path.join(out_dir, 'compare.json'), 'w', encoding='utf-8') as f:
-    json.dump(dict(runs=dict(zip(names, map(storage.absolute, workdirs))), rows=rows), f,
+    json.dump(dict(runs=dict(zip(names, map(storage.absolute, workdirs))), rows=rows,
+                   plots=[os.path.relpath(p, out_dir) for p in plots]), f,
               indent=1, ensure_ascii=False)
   md = [f'# Robustness: each run minus {names[0]}', '',
         'Paired over the same test examples; 95% bootstrap intervals (1000 resamples, seed 0).',
@@ -316,6 +396,8 @@ def _write_compare(rows, names, workdirs, out_dir):
                ['run', 'task', 'kind', 'level', 'lang', 'clean_a', 'clean_b', 'perturbed_a',
                 'perturbed_b', 'score_diff', 'drop_diff'])
   md += _compare_means(rows)
+  md += ['', '## Per-language differences', ''] + [
+      f'![{os.path.basename(p)}]({os.path.relpath(p, out_dir)})' for p in plots]
   with open(os.path.join(out_dir, 'compare.md'), 'w', encoding='utf-8') as f:
     f.write('\n'.join(md) + '\n')
 

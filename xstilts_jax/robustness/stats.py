@@ -2,7 +2,8 @@
 
 Each example gets a row of counts whose column sums give the corpus metric exactly as eval/
 computes it: accuracy (correct), seqeval chunk F1 (true positives, predicted and gold chunks;
-F1 = 2 tp / (pred + gold)), word accuracy (CCG), QA ((EM + F1) / 2, each per question). So a
+F1 = 2 tp / (pred + gold)), word accuracy (CCG), QA ((EM + F1) / 2, each per question), ranking (map@k: each query's
+average precision at k, `query_average_precision`). So a
 bootstrap resample of examples is a resample of rows, and clean and perturbed scores of the
 same resample are paired.
 """
@@ -13,6 +14,7 @@ import numpy as np
 
 from xstilts_jax.eval import metrics as metrics_lib
 from xstilts_jax.eval import predict
+from xstilts_jax.eval.metrics import ranking as ranking_metrics
 
 
 # What `score` needs to know of a task (a tasks.registry.Task has both fields).
@@ -58,12 +60,19 @@ def example_stats(task, examples, predictions, lang):
   raise ValueError(f'{task.name}: no per-example scores for format {task.format!r}')
 
 
+def query_average_precision(gold, predictions, k):
+  """[Nq, 1] float64: AP@k of each query of `gold` ({query id: [gold ids]}), the official
+  map@k's per-query term (`metrics.ranking.map_at_k` on one query), so their mean is map@k."""
+  return np.array([[ranking_metrics.map_at_k({q: g}, {q: predictions.get(q, [])}, k)[
+      f'map@{k}'] / 100.0] for q, g in gold.items()], np.float64).reshape(-1, 1)
+
+
 def score(task, sums, n):
   """The task's metric (percent) from column sums over n examples; vectorised over leading
   axes of `sums` ([..., k], n scalar or [...])."""
   sums = np.asarray(sums, np.float64)
   n = np.maximum(np.asarray(n, np.float64), 1)
-  if task.format in ('classification', 'multiple_choice'):
+  if task.format in ('classification', 'multiple_choice', 'ranking'):
     return 100.0 * sums[..., 0] / n
   if task.format == 'tagging':
     if task.metric == 'accuracy':

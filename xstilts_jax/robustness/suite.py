@@ -11,9 +11,14 @@ never recomputed, so a killed run resumes where it stopped and a finished one do
 Per language a cell records the per-example score counts (`stats.example_stats`, what the
 report bootstraps), the score, label-free consistency against the clean predictions, and the
 realised noise rates. Retrieval (Tatoeba) perturbs the non-English sentences and scores the
-phase-2 encoder as the experiment does; BUCC is not perturbed (see docs/design.md).
+phase-2 encoder as the experiment does; BUCC is not perturbed (see docs/design.md). Ranking
+(Mewsli-X, LAReQA) perturbs the queries only, ranks every (untouched, encoded once)
+candidate with the trained dual encoder as `eval/ranking.py` does and scores map@20 (per
+query: its average precision); consistency is the change of the best gold's rank in the top
+20. Neither retrieval nor ranking has an adversarial mode (no gold log-probability).
 """
 
+import dataclasses
 import json
 import os
 import time
@@ -25,6 +30,8 @@ import tqdm
 
 from xstilts_jax import storage
 from xstilts_jax.data import featurize as featurize_lib
+from xstilts_jax.data import ranking as ranking_data
+from xstilts_jax.eval import ranking as ranking_lib
 from xstilts_jax.eval import retrieval as retrieval_lib
 from xstilts_jax.robustness import adversarial
 from xstilts_jax.robustness import consistency as consistency_lib
@@ -38,7 +45,7 @@ def perturbation_functions():
   takes them."""
   from xstilts_jax import robustness  # pylint: disable=g-import-not-at-top
   names = ('perturb_example', 'perturb_text', 'realised_rates', 'split_words',
-           'word_candidates', 'kinds_for_format', 'KINDS')
+           'word_candidates', 'kinds_for_format', 'check_example', 'KINDS')
   missing = [n for n in names if not hasattr(robustness, n)]
   if missing:
     raise ImportError(f'xstilts_jax.robustness lacks {", ".join(missing)} (the perturbation '
@@ -76,8 +83,8 @@ def _texts(example, format):
 
 class Suite:
   """Cells of one workdir. `perturb` is the perturbation module's functions (a namespace with
-  perturb_example, perturb_text, realised_rates, split_words, word_candidates, kinds_for_format);
-  passed in so tests can supply their own."""
+  perturb_example, perturb_text, realised_rates, split_words, word_candidates, kinds_for_format,
+  check_example); passed in so tests can supply their own."""
 
   def __init__(self, wd, perturb, *, kinds, levels, seeds, adversarial_options=None,
                tasks=None, languages=None, log=print, progress=True):
@@ -118,7 +125,8 @@ class Suite:
     for kind in self.kinds_for(task):
       cells += [(kind, level_name(l), s, ('perturb', kind, l)) for l in self.levels if l > 0
                 for s in self.seeds]
-      if self.attack and task.format != 'retrieval' and kind in self.attack_kinds(task):
+      if (self.attack and task.format not in ('retrieval', 'ranking')
+          and kind in self.attack_kinds(task)):
         a = self.attack
         cells += [(f'adversarial-{kind}', attack_name(a['beam'], a['edits'], a['queries']), s,
                    ('attack', kind)) for s in self.seeds]
@@ -163,7 +171,7 @@ class _TaskRunner:
   def __init__(self, suite, task):
     self.suite, self.task, self.wd = suite, task, suite.wd
     self._model = self._scorer = self._clean = self._encoder = None
-    self._examples = {}
+    self._examples, self._candidates = {}, {}
 
   def _head(self):
     m = stats_lib.metric_of(self.task)
@@ -171,6 +179,7 @@ class _TaskRunner:
 
   def close(self):
     self._model = self._scorer = self._encoder = None
+    self._candidates = {}
 
   def languages(self):
     langs = self.wd.languages(self.task)
@@ -234,6 +243,8 @@ class _TaskRunner:
   def clean(self):
     if self.task.format == 'retrieval':
       return self._retrieval_clean()
+    if self.task.format == 'ranking':
+      return self._ranking_clean()
     out = dict(self._head(), langs={})
     for lang in self.languages():
       examples = self.examples(lang)
@@ -260,6 +271,8 @@ class _TaskRunner:
   def perturbed(self, kind, level, seed):
     if self.task.format == 'retrieval':
       return self._retrieval_perturbed(kind, level, seed)
+    if self.task.format == 'ranking':
+      return self._ranking_perturbed(kind, level, seed)
     clean = self.clean_cell()
     out = dict(self._head(), kind=kind, level=level, seed=seed, langs={})
     for lang in self.kind_languages(kind, out):
@@ -360,7 +373,58 @@ class _TaskRunner:
           n=len(ranks), stats=st.tolist(), score=stats_lib.corpus_score(_ACCURACY, st),
           consistency=consistency_lib.rank_change(clean['langs'][lang]['ranks'], ranks),
           rates=_mean_rates(rates),
-          violations=0)
+          violations=len(p.check_example(corpus, dataclasses.replace(corpus, source=source),
+                                         'retrieval')))
+    return out
+
+
+  # Ranking (Mewsli-X, LAReQA): the queries are perturbed; the candidates are encoded once.
+
+  def _rank(self, lang, corpus):
+    """(per-query AP@k [Nq, 1], best gold rank in the top k [Nq]) of `corpus`'s queries."""
+    k, m = ranking_lib.TOP_K, self.model
+    options = self.wd.ranking_options(self.task)
+    features = ranking_data.featurize_corpus(corpus, self.wd.tokenizer, m.max_seq_length,
+                                             **options)
+    batch, sharding = self.wd.config.eval.batch_size, self.wd.batch_sharding
+    if lang not in self._candidates:
+      self._candidates[lang] = ranking_lib.embed(m.predict_fn, m.params, features.candidates,
+                                                 batch, sharding)
+    queries = ranking_lib.embed(m.predict_fn, m.params, features.queries, batch, sharding)
+    preds = ranking_lib.to_predictions(
+        corpus, ranking_lib.search(queries, self._candidates[lang], k))
+    gold = ranking_lib.gold(corpus)
+    if gold is None:
+      raise ValueError(f'{self.task.name} {lang}: the test corpus has no gold; nothing to score')
+    return (stats_lib.query_average_precision(gold, preds, k),
+            consistency_lib.gold_rank_in_top(gold, preds, k))
+
+  def _ranking_clean(self):
+    out = dict(self._head(), langs={})
+    for lang in self.languages():
+      corpus, = self.examples(lang)
+      st, ranks = self._rank(lang, corpus)
+      out['langs'][lang] = dict(n=len(st), stats=st.tolist(), ranks=ranks.tolist(),
+                                score=stats_lib.corpus_score(self.task, st))
+    self._clean = out
+    return out
+
+  def _ranking_perturbed(self, kind, level, seed):
+    clean = self.clean_cell()
+    out = dict(self._head(), kind=kind, level=level, seed=seed, langs={})
+    p = self.suite.perturb
+    for lang in self.kind_languages(kind, out):
+      corpus, = self.examples(lang)
+      new, bad = p.perturb_example(corpus, 'ranking', lang, kind, level, seed,
+                                   task=self.task.name, example_id=lang)
+      st, ranks = self._rank(lang, new)
+      rates = [p.realised_rates(a, b, lang, self.wd.tokenizer)
+               for a, b in zip(corpus.queries, new.queries)]
+      out['langs'][lang] = dict(
+          n=len(st), stats=st.tolist(), ranks=ranks.tolist(),
+          score=stats_lib.corpus_score(self.task, st),
+          consistency=consistency_lib.rank_change(clean['langs'][lang]['ranks'], ranks),
+          rates=_mean_rates(rates), violations=len(bad))
     return out
 
 

@@ -131,8 +131,9 @@ class Workdir:
     return list(benchmarks.languages(task, self.config.get('benchmark', benchmarks.DEFAULT)))
 
   def test_examples(self, task, lang):
-    """Test examples of one language (the first config.eval.max_examples), or None when the
-    data has none and config.eval.skip_missing_languages is set."""
+    """Test examples of one language (the first config.eval.max_examples; ranking: its one
+    corpus with the first max_examples queries, every candidate, as eval does), or None when
+    the data has none and config.eval.skip_missing_languages is set."""
     try:
       examples = load.load_examples(task, 'test', lang, **self.load_kwargs)
     except (FileNotFoundError, ValueError):
@@ -140,7 +141,18 @@ class Workdir:
         raise
       return None
     m = self.config.eval.max_examples
+    if task.format == 'ranking':
+      return [dataclasses.replace(c, query_ids=list(c.query_ids)[:m], queries=list(c.queries)[:m])
+              if m else c for c in examples]
     return examples[:m] if m else examples
+
+  def ranking_options(self, task):
+    """The dual encoder's featurizer options from config.ranking, as the experiment reads
+    them (`train.loop.ranking_options`: per-task lengths, 0 = max_seq_length)."""
+    r = self.config.get('ranking') or {}
+    return dict(max_query_length=int((r.get('max_query_length') or {}).get(task.name, 0)),
+                max_candidate_length=int((r.get('max_candidate_length') or {}).get(task.name, 0)),
+                candidate_context=r.get('candidate_context', 'concat'))
 
   def seq_length(self, task):
     t = self.config.target
