@@ -33,6 +33,15 @@ class CorpusFeatures:
     return len(self.queries)
 
 
+def options(task, ranking_config) -> dict:
+  """The featurizer options of `task` from a config's `ranking` section (per-task query and
+  candidate lengths; a task not listed takes max_seq_length for both, 0)."""
+  r = ranking_config or {}
+  return dict(max_query_length=int((r.get('max_query_length') or {}).get(task.name, 0)),
+              max_candidate_length=int((r.get('max_candidate_length') or {}).get(task.name, 0)),
+              candidate_context=r.get('candidate_context', 'concat'))
+
+
 def _check_mode(candidate_context):
   if candidate_context not in CONTEXT_MODES:
     raise ValueError(f'candidate_context={candidate_context!r}: expected one of {CONTEXT_MODES}')

@@ -17,6 +17,7 @@ import numpy as np
 import orbax.checkpoint as ocp
 
 from xstilts_jax import storage
+from xstilts_jax.data import ranking as ranking_data
 from xstilts_jax.data.tokenizer import load_tokenizer
 from xstilts_jax.eval import predict
 from xstilts_jax.models import HeadSpec, Model, XLMREncoder, XLMRConfig, load_pretrained, preset
@@ -148,11 +149,8 @@ class Workdir:
 
   def ranking_options(self, task):
     """The dual encoder's featurizer options from config.ranking, as the experiment reads
-    them (`train.loop.ranking_options`: per-task lengths, 0 = max_seq_length)."""
-    r = self.config.get('ranking') or {}
-    return dict(max_query_length=int((r.get('max_query_length') or {}).get(task.name, 0)),
-                max_candidate_length=int((r.get('max_candidate_length') or {}).get(task.name, 0)),
-                candidate_context=r.get('candidate_context', 'concat'))
+    them (`data.ranking.options`)."""
+    return ranking_data.options(task, self.config.get('ranking'))
 
   def seq_length(self, task):
     t = self.config.target

@@ -115,12 +115,8 @@ def format_options(task, config) -> dict:
 
 
 def ranking_options(task, config) -> dict:
-  """The dual encoder's featurizer options from `config.ranking` (per-task lengths; a task
-  not listed takes the phase's max_seq_length for both)."""
-  r = config.get('ranking') or {}
-  return dict(max_query_length=int((r.get('max_query_length') or {}).get(task.name, 0)),
-              max_candidate_length=int((r.get('max_candidate_length') or {}).get(task.name, 0)),
-              candidate_context=r.get('candidate_context', 'concat'))
+  """The dual encoder's featurizer options from `config.ranking` (`data.ranking.options`)."""
+  return ranking_data.options(task, config.get('ranking'))
 
 
 def load_kwargs(config) -> dict:
