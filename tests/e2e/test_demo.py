@@ -12,6 +12,7 @@ recomputes nothing.
 import json
 import os
 import re
+import runpy
 import shlex
 import shutil
 import subprocess
@@ -20,6 +21,8 @@ import sys
 import nbclient
 import nbformat
 import pytest
+
+from xstilts_jax import run_config
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 TARGETS = ('xnli', 'udpos', 'xquad', 'bucc2018', 'tatoeba')  # every format
@@ -125,6 +128,12 @@ def test_readme_demo_end_to_end(colab_notebook, tmp_path):
     for name in ('results.json', 'metrics.jsonl', 'tensorboard', 'checkpoints', 'best'):
       assert os.path.exists(os.path.join(workdir, phase, name)), f'{phase}/{name}'
   assert os.path.exists(os.path.join(workdir, 'retrieval', 'results.json'))
+  # The config the run recorded (what tools reading a finished workdir use) is the demo's.
+  recorded = run_config.load(workdir)
+  tiny = runpy.run_path(os.path.join(ROOT, 'configs', 'tiny.py'))['get_config']()
+  for key in ('tokenizer', 'targets', 'seed', 'intermediate.tasks', 'model.preset',
+              'target.max_seq_length', 'eval.batch_size'):
+    assert recorded[key] == tiny[key], key
   for task, suffix in (('xnli', 'tsv'), ('udpos', 'tsv'), ('xquad', 'json'),
                        ('bucc2018', 'tsv'), ('tatoeba', 'tsv')):
     lang = 'de'

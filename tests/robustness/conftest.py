@@ -53,8 +53,10 @@ def write_workdir(config, path):
   from xstilts_jax.models import HeadSpec, Model, preset  # pylint: disable=g-import-not-at-top
   from xstilts_jax.tasks.registry import get_task  # pylint: disable=g-import-not-at-top
   from xstilts_jax.train import checkpoints, experiment  # pylint: disable=g-import-not-at-top
+  from xstilts_jax import run_config  # pylint: disable=g-import-not-at-top
   tokenizer = load_tokenizer(config.tokenizer)
   model_config = preset(config.model.preset, vocab_size=len(tokenizer))
+  run_config.save(path, config)  # as the experiment records it
   for k, name in enumerate(config.targets.split(',')):
     task = get_task(name)
     if task.format == 'retrieval':

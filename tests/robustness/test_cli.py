@@ -11,12 +11,14 @@ import time
 from conftest import LANGUAGES, ROOT, TARGETS  # pylint: disable=g-bad-import-order
 
 
-def _command(workdir, *extra):
-  config = ['--config', os.path.join(ROOT, 'configs', 'tiny.py'), '--config.seed=0',
-            '--config.intermediate.tasks=', f'--config.targets={TARGETS}',
-            f'--config.eval.languages={LANGUAGES}',
-            f'--config.compilation_cache={os.path.join(ROOT, ".jax_cache")}']
-  return [sys.executable, '-m', 'xstilts_jax.robustness', '--workdir', workdir, *config,
+def _command(workdir, *extra, config=True):
+  """The CLI with the config given (config=True) or read from the workdir's run_config.json."""
+  given = ['--config', os.path.join(ROOT, 'configs', 'tiny.py'), '--config.seed=0',
+           '--config.intermediate.tasks=', f'--config.targets={TARGETS}',
+           f'--config.eval.languages={LANGUAGES}',
+           f'--config.compilation_cache={os.path.join(ROOT, ".jax_cache")}']
+  return [sys.executable, '-m', 'xstilts_jax.robustness', '--workdir', workdir,
+          *(given if config else []),
           '--tasks=xnli', '--kinds=char', '--levels=0,0.3', '--seeds=0,1,2', *extra]
 
 
@@ -53,10 +55,22 @@ def test_killed_run_continues_and_finished_run_does_nothing(demo_workdir, tmp_pa
   assert _run(cmd) == 7 - done  # only what the killed run had not written
   assert len(_cells(workdir)) == 7
   assert _run(cmd) == 0           # finished: no work, the report is rewritten
+  # Without --config, the workdir's run_config.json: the same cells, so again no work.
+  assert _run(_command(workdir, '--adversarial', '--edits=1', '--queries=20', '--candidates=2',
+                       config=False)) == 0
   report = os.path.join(workdir, 'robustness', 'report', 'report.md')
   with open(report) as f:
     text = f.read()
   assert '| xnli | char | 0.30 |' in text and 'Adversarial' in text
+
+
+def test_workdir_without_its_config_is_one_line(tmp_path):
+  p = subprocess.run(_command(str(tmp_path), config=False), cwd=ROOT, env=_env(),
+                     capture_output=True, text=True, timeout=120)
+  assert p.returncode == 1
+  assert p.stderr.strip().splitlines() == [
+      f'error: {tmp_path}/run_config.json is missing (a run writes it when it starts); give the '
+      'config the run used: --config FILE [--config.x=y ...]']
 
 
 def test_one_line_errors(tmp_path):

@@ -1,11 +1,12 @@
 """Robustness of a finished workdir's trained models (reads it, never retrains).
 
-  python -m xstilts_jax.robustness --config configs/tiny.py --workdir /tmp/xstilts_tiny \
-      [--kinds typo,swap --levels 0,0.05,0.1,0.2,0.3 --seeds 0,1,2 --adversarial]
+  python -m xstilts_jax.robustness --workdir /tmp/xstilts_tiny \
+      [--kinds char,keyboard --levels 0,0.05,0.1,0.2,0.3 --seeds 0,1,2 --adversarial]
   python -m xstilts_jax.robustness --compare W1 W2 ... [--out DIR]
 
---config is the config the experiment ran with (same file and --config.x=y overrides; the
-workdir does not record it). Every (task, kind, level, seed) cell is written once: run the
+The config is the one the run recorded in its workdir (`run_config.json`, written when a run
+starts); --config FILE [--config.x=y ...] gives it instead (a workdir written before runs
+recorded it). Every (task, kind, level, seed) cell is written once: run the
 same command again after a kill and it continues; on a finished suite it only rewrites the
 report (`<workdir>/robustness/report/`). --compare writes the cross-run report (each run
 minus the first, per language, paired) to --out (default `<W1>/robustness/compare`).
@@ -19,10 +20,12 @@ from absl import flags
 from absl import logging
 from ml_collections import config_flags
 
+from xstilts_jax import run_config
 from xstilts_jax import storage
 
 _CONFIG = config_flags.DEFINE_config_file(
-    'config', None, 'The config file the experiment ran with (and its --config.x=y overrides).',
+    'config', None, 'The config file the experiment ran with (and its --config.x=y overrides); '
+    'default: the workdir\'s run_config.json.',
     lock_config=True)
 _WORKDIR = flags.DEFINE_string('workdir', None, 'A finished experiment folder.')
 _KINDS = flags.DEFINE_list('kinds', None, 'Perturbation kinds (default: every kind).')
@@ -62,8 +65,10 @@ def _run(argv):
   if len(argv) > 1:
     raise app.UsageError(f'unexpected arguments: {argv[1:]}')
   config, workdir = _CONFIG.value, _WORKDIR.value
-  if config is None or not workdir:
-    raise app.UsageError('--config and --workdir are required (or --compare W1 W2 ...)')
+  if not workdir:
+    raise app.UsageError('--workdir is required (or --compare W1 W2 ...)')
+  if config is None:  # the config the run recorded in its workdir
+    config = run_config.load(workdir)
   if config.xla_flags:
     os.environ['XLA_FLAGS'] = (os.environ.get('XLA_FLAGS', '') + ' ' + config.xla_flags).strip()
   import jax  # pylint: disable=g-import-not-at-top

@@ -32,6 +32,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from xstilts_jax import run_config
 from xstilts_jax import storage
 from xstilts_jax.data.tokenizer import load_tokenizer
 from xstilts_jax.eval import retrieval
@@ -129,6 +130,8 @@ def run(config, workdir):
   targets = trained + retrieved
   _log(f'workdir {workdir}\nintermediate: {", ".join(t.name for t in intermediate) or "none"}'
        f'\ntargets: {", ".join(t.name for t in targets)}')
+  if jax.process_index() == 0:  # for tools that read a finished workdir (robustness)
+    run_config.save(workdir, config)
 
   target_dir = lambda t: os.path.join(workdir, f'target_{t.name}')
   retrieval_dir = os.path.join(workdir, 'retrieval')
