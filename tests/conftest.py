@@ -23,3 +23,13 @@ def real_data_dir():
   if not os.path.isdir(path):
     pytest.fail(f'XSTILTS_REAL_DATA={path!r} is not a directory')
   return path
+
+
+def pytest_terminal_summary(terminalreporter):
+  """What tests record with `record_property('summary', text)` (the real-shape runs' step times
+  and peak memory), printed at the end: pytest-xdist does not show its workers' output."""
+  for report in terminalreporter.stats.get('passed', []) + terminalreporter.stats.get('failed', []):
+    for name, value in getattr(report, 'user_properties', ()):
+      if name == 'summary':
+        terminalreporter.write_sep('-', report.nodeid)
+        terminalreporter.write_line(value)

@@ -5,7 +5,7 @@ by `transformers`), loaded by `load_pretrained`, then `python -m xstilts_jax.mai
 shipped tiny tokenizer and fixtures: one intermediate step (HellaSwag, multiple choice), one
 target step each for XNLI (classification), UD-POS (tagging), XQuAD (span QA), then Tatoeba
 (retrieval), zero-shot on en and de. `bench/real_shapes.py` does the work (the same script
-measures a GPU); the table with step times and peak memory is printed.
+measures a GPU); its table of step times and peak memory ends the test session's output.
 
 The layers run under `nn.scan` (`--config.model.scan_layers=True`, the XL/XXL configs' setting):
 the same parameters, memory and numerics (tests/models/test_encoder.py), but XLA compiles one
@@ -48,12 +48,12 @@ def checkpoints(tmp_path_factory):
 
 
 @pytest.mark.parametrize('shape', SHAPES)
-def test_real_shape_runs_every_format(shape, checkpoints, capsys):
+def test_real_shape_runs_every_format(shape, checkpoints, record_property):
   out, started = checkpoints
   m = real_shapes.measure_shape(shape, out, steps=1, timeout=3600, checkpoint=started[shape],
                                 extra=('--config.model.scan_layers=True',))
-  with capsys.disabled():
-    print('\n' + real_shapes.table([m]))
+  # Step times and peak memory, printed at the end of the test session (tests/conftest.py).
+  record_property('summary', real_shapes.table([m]))
 
   # The checkpoint has the real model's size: the released model's count less its pooler.
   hidden = real_shapes.SHAPES[shape]['hidden_size']
