@@ -100,3 +100,23 @@ def test_job_lock_of_two_processes_taken_by_process_0_or_refused_on_both(tmp_pat
     assert '\n' not in r['busy']
   with open(held / workdir_lock.LOCK_NAME) as f:
     assert json.load(f)['pid'] == os.getpid()
+
+
+def test_an_error_is_one_line_and_its_traceback_only_with_verbosity_1(tmp_path):
+  # A run stopping early (its workdir held by this test's process), without and with
+  # --verbosity=1, both at once.
+  _write_lock(tmp_path, host=socket.gethostname(), pid=os.getpid(), started=time.time(),
+              process_start=workdir_lock.process_start(os.getpid()))
+  env = dict(os.environ, JAX_PLATFORMS='cpu', PYTHONPATH=ROOT)
+  cmd = [sys.executable, '-m', 'xstilts_jax.main', '--config', 'configs/tiny.py',
+         '--workdir', str(tmp_path)]
+  procs = [subprocess.Popen(cmd + extra, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+           for extra in ([], ['--verbosity=1'])]
+  (_, quiet), (_, verbose) = [p.communicate(timeout=120) for p in procs]
+  assert [p.returncode for p in procs] == [1, 1]
+  said = f'error: {tmp_path} is in use by the run of PID {os.getpid()} on '
+  lines = [l for l in quiet.splitlines() if l.strip()]
+  assert len(lines) == 1 and lines[0].startswith(said), lines
+  assert 'Traceback (most recent call last)' in verbose and 'WorkdirBusy' in verbose
+  assert said in verbose
