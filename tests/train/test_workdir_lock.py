@@ -1,4 +1,6 @@
-"""The workdir lock: one run per workdir, stale locks of dead processes taken over."""
+"""The workdir lock: one run per workdir, stale locks of dead processes taken over; a job of
+two processes (jax.distributed on loopback) locks through process 0; the refused run is one
+line, its traceback only with --verbosity=1."""
 
 import json
 import os
