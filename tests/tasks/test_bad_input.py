@@ -1,5 +1,6 @@
 """Bad input is named (file, line, what was expected) and nothing is silently accepted or dropped."""
 
+import json
 import logging
 import os
 import shutil
@@ -204,3 +205,71 @@ def test_panx_repeated_sentences_and_empty_tokens_are_counted(tmp_path, caplog):
   assert examples[-2].words == examples[0].words and examples[-1].words == ('', 'x')
   assert '1 duplicate sentence (first at line' in caplog.text
   assert '1 empty token (first at line' in caplog.text
+
+
+def _jsonl_edit(field):
+  def edit(line, how):
+    obj = json.loads(line)
+    obj[field] = '' if how == 'empty' else obj[field] + '\x07'
+    return json.dumps(obj)
+  return edit
+
+
+def _tsv_edit(column, new_id=None):
+  """Empties or adds a control character to `column`; `new_id`: the id column, made unique
+  (BUCC refuses a repeated id)."""
+  def edit(line, how):
+    fields = line.split('\t')
+    fields[column] = '' if how == 'empty' else fields[column] + '\x07'
+    if new_id is not None:
+      fields[new_id] += how
+    return '\t'.join(fields)
+  return edit
+
+
+def _bucc_dup(line):
+  sid, sentence = line.split('\t', 1)
+  return f'{sid}dup\t{sentence}'
+
+
+# (task, split, lang, file, header lines, edit(line, 'empty'|'control'), the field emptied,
+#  the counted record's name, a duplicate of the first record's line)
+_COUNTED = {
+    'anli': ('anli_r1', 'dev', 'en', 'anli/anli_v1.0/R1/dev.jsonl', 0, _jsonl_edit('context'),
+             'context', 'record', None),
+    'bucc': ('bucc2018', 'dev', 'fr', 'bucc2018/fr-en.sample.fr', 0, _tsv_edit(1, new_id=0),
+             'sentence', 'sentence', _bucc_dup),
+    'mnli': ('mnli', 'dev', 'en', 'glue/MNLI/dev_matched.tsv', 1, _tsv_edit(9), 'sentence2',
+             'record', None),
+    'qqp': ('qqp', 'dev', 'en', 'glue/QQP/dev.tsv', 1, _tsv_edit(3), 'question1', 'record',
+            None),
+    'snli': ('snli', 'dev', 'en', 'snli/snli_1.0/snli_1.0_dev.jsonl', 0,
+             _jsonl_edit('sentence2'), 'sentence2', 'record', None),
+    'translated': ('xnli_translate_train', 'train', 'fr',
+                   'xtreme_translations/XNLI/translate-train/en-fr-translated.tsv', 0,
+                   _tsv_edit(2), 'sentence1', 'record', None),
+}
+
+
+@pytest.mark.parametrize('reader', sorted(_COUNTED))
+def test_each_pair_reader_counts_duplicates_empty_fields_and_control_characters(
+    tmp_path, caplog, reader):
+  task, split, lang, rel, header, edit, field, record, dup = _COUNTED[reader]
+  path = _copy_task(tmp_path, rel)
+  lines = path.read_text(encoding='utf-8').rstrip('\n').split('\n')
+  first, rest = lines[header], lines[header + 1:]
+  rows = [first, (dup or (lambda l: l))(first), edit(first, 'empty'), edit(first, 'control')]
+  path.write_text('\n'.join(lines[:header] + rows + rest) + '\n', encoding='utf-8')
+  # Records read: BUCC's one corpus holds its source sentences.
+  count = lambda e: len(e[0].source) if reader == 'bucc' else len(e)
+  before = count(load_examples(task, split, lang))
+  with caplog.at_level(logging.WARNING):
+    after = count(load_examples(task, split, lang, data_dir=str(tmp_path)))
+  assert after == before + 3  # all kept
+  line = header + 2  # the duplicate's line
+  said = [r.getMessage() for r in caplog.records
+          if r.getMessage().startswith(str(path)) and 'kept all' in r.getMessage()]
+  assert len(said) == 1, caplog.text
+  assert (f'1 duplicate {record} (first at line {line}), 1 empty {field} (first at line '
+          f'{line + 1}), 1 {record} with control characters (first at line {line + 2}: '
+          'U+0007)') in said[0], said[0]

@@ -129,11 +129,15 @@ CHAIN = (
     ('compile', 'TERM', 'phase intermediate stopped at step 1 of 4'),
     ('save', 'KILL', None),      # mid-save of step 2; meanwhile a second run is refused
     ('phase_done.intermediate', 'TERM', 'after phase intermediate'),
-    ('save', 'TERM', 'phase target_xnli stopped at step 2 of 4'),   # SIGTERM while saving
+    ('compile', 'KILL', None),   # target_xnli, before its first step
+    # SIGTERM while the phase's last save is in flight: the run stops there, not a phase later.
+    ('save@4', 'TERM', 'phase target_xnli stopped at step 4 of 4'),
     ('phase_done.target_xnli', 'KILL', None),
     ('zero_shot', 'TERM', 'in target_xnli zero-shot after en'),
     ('zero_shot', 'KILL', None),  # after de
     ('retrieval', 'TERM', 'in retrieval after tatoeba/de'),
+    ('retrieval', 'KILL', None),  # after tatoeba/fr, before retrieval/results.json
+    ('report', 'KILL', None),     # report files written, results.json not
     ('report', 'TERM', 'while writing the report'),
 )
 

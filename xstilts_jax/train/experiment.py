@@ -225,10 +225,10 @@ def run(config, workdir):
   scores = _score(pred_dir, label_dir, benchmark)
   title = (f'{benchmark_lib.NAMES[benchmark]}, intermediate: '
            f'{config.intermediate.tasks or "none"} (seed {config.seed})')
-  preemption.test_point('report')  # test hook: a signal while the report is written
   if jax.process_index() == 0:
     with storage.staged(os.path.join(workdir, 'report')) as report_dir:  # matplotlib: local
       report_write.write_report(scores, report_dir, title)
+      preemption.test_point('report')  # test hook: a signal while the report is written
   preemption.check('report', 'while writing the report; every phase is finished')
   _write_json(os.path.join(workdir, 'results.json'), {'scores': scores, 'phases': phases})
   _log('\n' + tables.markdown_report(scores, title))

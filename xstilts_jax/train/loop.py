@@ -438,7 +438,7 @@ def run_phase(phase_dir: str, *, name: str, tasks: Sequence[Any], model_config, 
           pending = None
         # The data position is a function of the step (see mixture()); stored to be checked.
         ckpts.save(done, state, {'step': done}, meta={'phase': name})
-        preemption.test_point('save')  # test hook: a signal while the save is in flight
+        preemption.test_point('save', done)  # test hook: a signal while the save is in flight
         stop = stop or guard.stop_requested  # SIGTERM during the save: stop at its step
       if stop:
         ckpts.wait()

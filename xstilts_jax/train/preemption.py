@@ -15,13 +15,15 @@ Test hook (as config.debug.nan_at_step): XSTILTS_TEST_SIGNAL_AT=<stage>:<SIGNAL>
 process send itself SIGNAL (TERM, KILL, STOP, ...) the first time it reaches <stage>; the
 fault-injection tests (tests/train/test_workdir_faults.py) use it to hit stages exactly.
 Stages only the hook knows: 'compile' (before the first training step), 'save' (a checkpoint
-save in flight).
+save in flight: the first one reached, or 'save@<step>' the save of that step, e.g. a phase's
+last).
 """
 
 import os
 import signal
 import sys
 import threading
+from typing import Optional
 
 TEST_SIGNAL_ENV = 'XSTILTS_TEST_SIGNAL_AT'
 _requested = False
@@ -71,15 +73,15 @@ def requested() -> bool:
   return _requested and not _ignored
 
 
-def test_point(stage: str):
-  """The test hook: signals this process when XSTILTS_TEST_SIGNAL_AT names `stage`."""
+def test_point(stage: str, step: Optional[int] = None):
+  """The test hook: signals this process when XSTILTS_TEST_SIGNAL_AT names `stage` (or
+  `stage@step`)."""
   want = os.environ.get(TEST_SIGNAL_ENV, '')
-  if not want or stage in _fired:
-    return
   name, _, sig = want.partition(':')
-  if name == stage:
-    _fired.add(stage)
-    os.kill(os.getpid(), getattr(signal, 'SIG' + (sig or 'TERM')))
+  if not want or name in _fired or name not in (stage, f'{stage}@{step}'):
+    return
+  _fired.add(name)
+  os.kill(os.getpid(), getattr(signal, 'SIG' + (sig or 'TERM')))
 
 
 def check(stage: str, what: str = ''):

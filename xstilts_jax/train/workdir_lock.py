@@ -9,9 +9,11 @@ left by a killed run is stale when its host is this host and its process is gone
 PID now belongs to a process started later); it is then taken over with a message. A lock
 from another host is never taken over: its run might be alive.
 
-Multi-host: process 0 takes the lock for the job; the others learn the outcome from it.
+Multi-host: process 0 takes the lock for the job; the others learn the outcome from it (its
+message, naming the holder, is broadcast).
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -20,6 +22,7 @@ import time
 from xstilts_jax import storage
 
 LOCK_NAME = '.lock'
+MESSAGE_BYTES = 2048  # process 0's outcome, broadcast to the others
 
 
 class WorkdirBusy(Exception):
@@ -112,9 +115,11 @@ class WorkdirLock:
     self.release()
 
 
-def job_lock(workdir: str, log=print) -> WorkdirLock:
+def job_lock(workdir: str, log=print):
   """The lock of a job of jax.process_count() processes: process 0 takes it, the others learn
-  the outcome from it (a collective: every process calls this). Raises WorkdirBusy."""
+  the outcome from it (a collective: every process calls this). Raises WorkdirBusy, on every
+  process with process 0's message. Returns the context that holds it (process 0: the lock;
+  the others: nothing)."""
   import jax  # pylint: disable=g-import-not-at-top
   import numpy as np  # pylint: disable=g-import-not-at-top
   from jax.experimental import multihost_utils  # pylint: disable=g-import-not-at-top
@@ -125,9 +130,13 @@ def job_lock(workdir: str, log=print) -> WorkdirLock:
     except WorkdirBusy as e:
       error = str(e)
   if jax.process_count() > 1:
-    taken = multihost_utils.broadcast_one_to_all(np.int32(not error))
-    if not taken and not error:
-      error = f'{workdir} is in use by another run (process 0 says which)'
+    # Process 0's message itself (empty: taken), so that every process names the holder.
+    sent = np.zeros(MESSAGE_BYTES, np.uint8)
+    raw = error.encode()[:MESSAGE_BYTES]
+    sent[:len(raw)] = np.frombuffer(raw, np.uint8)
+    got = np.asarray(multihost_utils.broadcast_one_to_all(sent), np.uint8)
+    error = got.tobytes().rstrip(b'\0').decode(errors='replace')
   if error:
     raise WorkdirBusy(error)
-  return lock
+  # The others hold nothing: entering their WorkdirLock would take it (and find process 0's).
+  return lock if jax.process_index() == 0 else contextlib.nullcontext()
