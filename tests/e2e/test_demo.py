@@ -168,6 +168,23 @@ def test_readme_demo_end_to_end(colab_notebook, tmp_path):
   assert 'steps from' not in again
 
 
+def test_attack_lowers_the_demo_models_score_more_than_random_edits(colab_notebook, tmp_path):
+  """Issue 11's check on the trained demo model: the robustness CLI (no --config: the workdir's
+  run_config.json), UD-POS in four languages, 2 edited words and 50 queries per example; the
+  greedy attack's F1 against random character edits of the same budget."""
+  workdir = str(tmp_path / 'demo')
+  shutil.copytree(colab_notebook['work'] / 'runs' / 'tiny', workdir)
+  _run([sys.executable, '-m', 'xstilts_jax.robustness', '--workdir', workdir, '--tasks=udpos',
+        '--kinds=char', '--levels=0', '--seeds=0', '--languages=en,de,es,fr', '--adversarial',
+        '--edits=2', '--queries=50'])
+  with open(os.path.join(workdir, 'robustness', 'report', 'report.json')) as f:
+    rows = json.load(f)['adversarial']
+  assert sorted(r['lang'] for r in rows) == ['de', 'en', 'es', 'fr']
+  mean = lambda key: sum(r[key] for r in rows) / len(rows)
+  assert all(r['queries_per_example'] <= 50 and r['words_per_example'] <= 2 for r in rows)
+  assert mean('perturbed') < mean('random') - 5 and mean('perturbed') < mean('clean') - 5, rows
+
+
 def test_url_workdir_of_an_unknown_scheme_is_refused_with_a_message():
   env = dict(os.environ, JAX_PLATFORMS='cpu', PYTHONPATH=ROOT)
   p = subprocess.run([sys.executable, '-m', 'xstilts_jax.main', '--config', 'configs/tiny.py',
