@@ -27,6 +27,9 @@ def main():
   args = p.parse_args()
 
   import jax
+  import numpy as np
+  from xstilts_jax.data import featurize as featurize_lib
+  from xstilts_jax.eval import predict
   from xstilts_jax import run_config
   from xstilts_jax.robustness import adversarial, suite
   from xstilts_jax.robustness import workdir as workdir_lib
@@ -54,6 +57,13 @@ def main():
           examples += wd.test_examples(task, lang) or []
       examples = examples[:args.examples]
       scores = scorer(examples)
+      # The model's argmax per row (and token), from the scorer's own compiled calls: random
+      # weights rarely get a whole sentence or span right, so the flags alone say little there.
+      features = featurize_lib.featurize(task, examples, wd.tokenizer, target.max_seq_length,
+                                         **scorer.options)
+      outputs = predict.run(target.logprob_fn, target.params, features, scorer.batch_size,
+                            scorer.sharding, per_token=scorer.per_token)
+      argmax = {k: np.asarray(v).argmax(-1).tolist() for k, v in sorted(outputs.items())}
       results = adversarial.attack(
           examples[:args.attack_examples], task.format, 'en', scorer,
           split_words=perturb.split_words, word_candidates=perturb.word_candidates,
@@ -63,6 +73,7 @@ def main():
           'examples': len(examples),
           'gold_logprob': scores.gold_logprob.tolist(),
           'correct': scores.correct.tolist(),
+          'argmax': argmax,
           'edits': [[list(e) for e in r.edits] for r in results],
           'attack_logprob': [r.logprob for r in results],
           'attack_correct': [r.correct for r in results],
