@@ -29,8 +29,8 @@ def tiny_config(seed=0, intermediate=''):
   return c
 
 
-def _random_params(shapes, seed):
-  """Host-side init (no XLA compile): N(0, 0.02) weights, zero biases, unit LayerNorm scales."""
+def _random_params(shapes, seed, std=0.02):
+  """Host-side init (no XLA compile): N(0, std) weights, zero biases, unit LayerNorm scales."""
   import jax  # pylint: disable=g-import-not-at-top
   import numpy as np  # pylint: disable=g-import-not-at-top
   rng = np.random.default_rng(seed)
@@ -41,12 +41,12 @@ def _random_params(shapes, seed):
       return np.ones(x.shape, x.dtype)
     if 'bias' in name:
       return np.zeros(x.shape, x.dtype)
-    return (0.02 * rng.standard_normal(x.shape)).astype(x.dtype)
+    return (std * rng.standard_normal(x.shape)).astype(x.dtype)
   return jax.tree_util.tree_map_with_path(one, shapes)
 
 
-def write_workdir(config, path):
-  """Target phases with seeded random weights, saved as the experiment saves its best."""
+def write_workdir(config, path, std=0.02):
+  """Target phases with seeded random N(0, std) weights, saved as the experiment saves its best."""
   import flax.linen as nn  # pylint: disable=g-import-not-at-top
   import jax  # pylint: disable=g-import-not-at-top
   from xstilts_jax.data.tokenizer import load_tokenizer  # pylint: disable=g-import-not-at-top
@@ -67,7 +67,7 @@ def write_workdir(config, path):
                                      jax.random.PRNGKey(0)))
     phase = os.path.join(path, f'target_{name}')
     ckpts = checkpoints.PhaseCheckpoints(phase, async_save=False)
-    ckpts.save_best(1, _random_params(shapes, 100 + k), 'score', 0.0)
+    ckpts.save_best(1, _random_params(shapes, 100 + k, std), 'score', 0.0)
     ckpts.close()
     with open(os.path.join(phase, experiment.ZERO_SHOT), 'w') as f:
       json.dump({}, f)
