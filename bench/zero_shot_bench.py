@@ -121,29 +121,26 @@ def build(feats, batch):
 def measure(sentences=256, batch=32, rounds=3):
   feats, source = features(sentences)
   sides = build(feats, batch)
-  first = {}
-  tags = {}
-  for side, run in sides.items():  # warm-up: our buckets compile here
-    start = time.perf_counter()
-    tags[side] = np.asarray(run())
-    first[side] = time.perf_counter() - start
+  start = time.perf_counter()
+  sides['ours']()  # warm-up: our buckets compile here (PyTorch eager has nothing to warm)
+  first_ours = time.perf_counter() - start
+  times, tags = {side: [] for side in sides}, {}
+  for _ in range(rounds):
+    for side, run in sides.items():
+      start = time.perf_counter()
+      tags[side] = np.asarray(run())
+      times[side].append(time.perf_counter() - start)
   words = feats.arrays['word_index'] >= 0  # first sub-token of each word: what the metric reads
   agree = {side: float((tags[side][words] == tags['torch_padded'][words]).mean())
            for side in sides}
   if min(agree.values()) < 0.999:
     raise RuntimeError(f'the sides predict different tags: agreement {agree}')
-  times = {side: [] for side in sides}
-  for _ in range(rounds):
-    for side, run in sides.items():
-      start = time.perf_counter()
-      run()
-      times[side].append(time.perf_counter() - start)
   med = {side: statistics.median(t) for side, t in times.items()}
   lengths = feats.arrays['attention_mask'].sum(1)
   n = len(lengths)
   return {'data': source, 'rows': n, 'batch': batch, 'max_seq_length': MAX_SEQ_LENGTH,
           'mean_tokens': float(lengths.mean()), 'median_s': med, 'all_s': times,
-          'first_run_s': first, 'examples_per_s': {s: n / t for s, t in med.items()},
+          'ours_first_run_s': first_ours, 'examples_per_s': {s: n / t for s, t in med.items()},
           'tag_agreement_with_torch_padded': agree}
 
 
