@@ -3,8 +3,10 @@ when JAX starts) and collects their RESULT lines."""
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, 'run_steps.py')
@@ -31,3 +33,23 @@ def results(output: str) -> dict:
       r = json.loads(line[len('RESULT '):])
       out[','.join(map(str, r['mesh']))] = r
   return out
+
+
+def free_port() -> int:
+  """A loopback port the OS has free now (a jax.distributed coordinator's)."""
+  with socket.socket() as s:
+    s.bind(('127.0.0.1', 0))
+    return s.getsockname()[1]
+
+
+def communicate_all(procs, timeout_s: float) -> list:
+  """Each process's output, all waited on under one deadline; every process is killed after
+  (none outlives the test, whatever fails)."""
+  outs, deadline = [], time.monotonic() + timeout_s
+  try:
+    for p in procs:
+      outs.append(p.communicate(timeout=max(1.0, deadline - time.monotonic()))[0])
+  finally:
+    for p in procs:
+      p.kill()
+  return outs

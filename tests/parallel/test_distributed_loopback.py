@@ -1,8 +1,5 @@
 """Two processes with jax.distributed on loopback train exactly like one process."""
 
-import socket
-import time
-
 import numpy as np
 import pytest
 
@@ -12,27 +9,15 @@ RTOL = 1e-5  # fp32; measured bitwise equal
 TIMEOUT_S = 240
 
 
-def _free_port() -> int:
-  with socket.socket() as s:
-    s.bind(('127.0.0.1', 0))
-    return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_two_processes_match_one():
-  port = _free_port()
+  port = subprocess_util.free_port()
   # Each process: 2 CPU devices, so mesh 1x4x1 splits the batch and the parameters (fsdp) across
   # both processes; 1x1x1 on a local device is the one-process reference.
   procs = [subprocess_util.start(
       ['--meshes', '1,1,1:1,4,1', '--steps', '3', '--coordinator', f'127.0.0.1:{port}',
        '--num_processes', '2', '--process_id', str(i)], 2) for i in range(2)]
-  outs, deadline = [], time.monotonic() + TIMEOUT_S  # one hard deadline for both
-  try:
-    for p in procs:
-      outs.append(p.communicate(timeout=max(1.0, deadline - time.monotonic()))[0])
-  finally:
-    for p in procs:
-      p.kill()
+  outs = subprocess_util.communicate_all(procs, TIMEOUT_S)  # one hard deadline for both
   for p, out in zip(procs, outs):
     assert p.returncode == 0, out[-3000:]
   for out in outs:

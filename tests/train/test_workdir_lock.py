@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from tests.parallel import subprocess_util
 from xstilts_jax.train import workdir_lock
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -62,12 +63,6 @@ def test_reused_pid_of_a_later_process_is_stale(tmp_path):
   assert len(said) == 1
 
 
-def _free_port():
-  with socket.socket() as s:
-    s.bind(('127.0.0.1', 0))
-    return s.getsockname()[1]
-
-
 def test_job_lock_of_two_processes_taken_by_process_0_or_refused_on_both(tmp_path):
   free, held = tmp_path / 'free', tmp_path / 'held'
   os.makedirs(held)
@@ -76,17 +71,11 @@ def test_job_lock_of_two_processes_taken_by_process_0_or_refused_on_both(tmp_pat
               process_start=workdir_lock.process_start(os.getpid()))
   script = os.path.join(os.path.dirname(__file__), 'job_lock_process.py')
   env = dict(os.environ, JAX_PLATFORMS='cpu', PYTHONPATH=ROOT)
-  coordinator = f'127.0.0.1:{_free_port()}'
+  coordinator = f'127.0.0.1:{subprocess_util.free_port()}'
   procs = [subprocess.Popen([sys.executable, script, coordinator, str(i), str(free), str(held)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
            for i in range(2)]
-  outs, deadline = [], time.monotonic() + 120  # one deadline for both
-  try:
-    for p in procs:
-      outs.append(p.communicate(timeout=max(1.0, deadline - time.monotonic()))[0])
-  finally:
-    for p in procs:
-      p.kill()
+  outs = subprocess_util.communicate_all(procs, 120)  # one deadline for both
   results = []
   for p, out in zip(procs, outs):
     assert p.returncode == 0, out[-3000:]
