@@ -2,10 +2,10 @@
 
 Each example gets a row of counts whose column sums give the corpus metric exactly as eval/
 computes it: accuracy (correct), seqeval chunk F1 (true positives, predicted and gold chunks;
-F1 = 2 tp / (pred + gold)), word accuracy (CCG), QA ((EM + F1) / 2, each per question), ranking (map@k: each query's
-average precision at k, `query_average_precision`). So a
-bootstrap resample of examples is a resample of rows, and clean and perturbed scores of the
-same resample are paired.
+F1 = 2 tp / (pred + gold)), word accuracy (CCG), QA ((EM + F1) / 2, each per question),
+ranking (map@k: each query's average precision at k, `query_average_precision`). So a bootstrap
+resample of examples is a resample of rows, and clean and perturbed scores of the same resample
+are paired.
 """
 
 import collections

@@ -377,7 +377,6 @@ class _TaskRunner:
                                          'retrieval')))
     return out
 
-
   # Ranking (Mewsli-X, LAReQA): the queries are perturbed; the candidates are encoded once.
 
   def _rank(self, lang, corpus):
