@@ -415,12 +415,17 @@ def question_ids(data):
   return [qa['id'] for article in data for p in article['paragraphs'] for qa in p['qas']]
 
 
-def _count_mismatch(pred_path, label_path, n_pred, n_label, unit, line_of):
-  which = pred_path if n_pred > n_label else label_path
-  first = min(n_pred, n_label)
-  raise SubmissionError(
-      f'{pred_path}: {n_pred} {unit} but {label_path} has {n_label}; the first unmatched one '
-      f'is at {which}:{line_of(first)}')
+def _same_count(pred_path, label_path, pred, gold, unit, expected):
+  """Refuses an empty gold file (nothing to score) and predictions whose count of `unit`
+  differs from the gold's, naming the first unmatched line; `pred` and `gold` are (line,
+  value) lists."""
+  if not gold:
+    raise SubmissionError(f'{label_path}: empty; expected {expected} (nothing to score)')
+  if len(gold) != len(pred):
+    which, longer = (pred_path, pred) if len(pred) > len(gold) else (label_path, gold)
+    raise SubmissionError(
+        f'{pred_path}: {len(pred)} {unit} but {label_path} has {len(gold)}; the first '
+        f'unmatched one is at {which}:{longer[min(len(pred), len(gold))][0]}')
 
 
 def _refuse_unknown_ids(pred_path, text, predictions, gold, label_path, noun, nouns):
@@ -461,13 +466,8 @@ def read_pair(pred_path, label_path, task, lang=None, warnings=None):
   if spec.kind == 'choice':
     gold = read_choice_file(label_path, spec)
     pred = read_choice_file(pred_path, spec)
-    if not gold:
-      raise SubmissionError(f'{label_path}: empty; expected one JSON object with a "label" per '
-                            'line (nothing to score)')
-    if len(gold) != len(pred):
-      longer = pred if len(pred) > len(gold) else gold
-      _count_mismatch(pred_path, label_path, len(pred), len(gold), 'lines',
-                      lambda i: longer[i][0])
+    _same_count(pred_path, label_path, pred, gold, 'lines',
+                'one JSON object with a "label" per line')
     for (line, p), (_, g) in zip(pred, gold):
       if 'idx' in p and 'idx' in g and p['idx'] != g['idx']:
         raise SubmissionError(f'{pred_path}:{line}: example idx {p["idx"]!r} but line {line} of '
@@ -479,22 +479,10 @@ def read_pair(pred_path, label_path, task, lang=None, warnings=None):
   if spec.kind == 'label':
     gold = read_labels_file(label_path, task, lang)
     pred = read_labels_file(pred_path, task, lang)
-    if not gold:
-      raise SubmissionError(f'{label_path}: empty; expected one label per line (nothing to '
-                            'score)')
-    if len(gold) != len(pred):
-      longer = pred if len(pred) > len(gold) else gold
-      _count_mismatch(pred_path, label_path, len(pred), len(gold), 'lines',
-                      lambda i: longer[i][0])
+    _same_count(pred_path, label_path, pred, gold, 'lines', 'one label per line')
     return [v for _, v in gold], [v for _, v in pred]
   gold, pred = read_tags_file(label_path, task), read_tags_file(pred_path, task)
-  if not gold:
-    raise SubmissionError(f'{label_path}: empty; expected sentences of one tag per line '
-                          '(nothing to score)')
-  if len(gold) != len(pred):
-    longer = pred if len(pred) > len(gold) else gold
-    _count_mismatch(pred_path, label_path, len(pred), len(gold), 'sentences',
-                    lambda i: longer[i][0])
+  _same_count(pred_path, label_path, pred, gold, 'sentences', 'sentences of one tag per line')
   for (pline, ptags), (gline, gtags) in zip(pred, gold):
     if len(ptags) != len(gtags):
       raise SubmissionError(
