@@ -1,8 +1,10 @@
 """What a finished run hands over, read for comparing two runs byte for byte (the resume and
-fault tests: a rerun must end identical to an uninterrupted one)."""
+fault tests: a rerun must end identical to an uninterrupted one), and `stopped`, the wait for a
+run the test hook has stopped at its stage."""
 
 import json
 import os
+import time
 
 import jax
 import numpy as np
@@ -38,3 +40,21 @@ def best(workdir, phase):
     params = ckptr.restore(os.path.join(folder, step, 'params'))
   return step, [(jax.tree_util.keystr(p), np.asarray(x).tobytes())
                 for p, x in jax.tree_util.tree_leaves_with_path(params)]
+
+
+def stopped(proc, timeout=240):
+  """Waits until the process has stopped itself (SIGSTOP from the test hook)."""
+  end = time.time() + timeout
+  while time.time() < end:
+    try:
+      with open(f'/proc/{proc.pid}/stat') as f:
+        if f.read().rsplit(')', 1)[1].split()[0] == 'T':
+          return
+    except FileNotFoundError:
+      pass
+    if proc.poll() is not None:
+      raise AssertionError(f'run ended (rc {proc.returncode}) before stopping:\n'
+                           f'{proc.stderr.read()[-3000:]}')
+    time.sleep(0.05)
+  proc.kill()
+  raise AssertionError('the run did not reach its stage')

@@ -95,21 +95,6 @@ def _download(url, local):
   return local
 
 
-def _stopped(proc, timeout=240):
-  """Waits until the process has stopped itself (SIGSTOP from the test hook)."""
-  end = time.time() + timeout
-  while time.time() < end:
-    with open(f'/proc/{proc.pid}/stat') as f:
-      if f.read().rsplit(')', 1)[1].split()[0] == 'T':
-        return
-    if proc.poll() is not None:
-      raise AssertionError(f'run ended (rc {proc.returncode}) before stopping:\n'
-                           f'{proc.stderr.read()[-3000:]}')
-    time.sleep(0.05)
-  proc.kill()
-  raise AssertionError('the run did not reach its stage')
-
-
 def _committed(url):
   """Steps of the phase's checkpoints that orbax finished (on GCS: commit_success.txt)."""
   folder = f'{url}/{PHASE}/checkpoints'
@@ -131,7 +116,7 @@ def test_killed_and_resumed_gs_run_is_identical_to_a_local_run(emulator, tmp_pat
   url = 'gs://bucket/run'
   proc = subprocess.Popen(_cmd(url), cwd=ROOT, env=_env(emulator, 'save:STOP'),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-  _stopped(proc)  # the save of step 2 is in flight
+  run_outputs.stopped(proc)  # the save of step 2 is in flight
   second = _run(url, emulator)
   assert second.returncode == 1
   lines = _one_line(second.stderr)

@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -82,29 +81,11 @@ def _one_line(err):
           if l.strip() and '%|' not in l and not re.match(r'W\d{4} ', l)]
 
 
-def _stopped(proc, timeout=240):
-  """Waits until the process has stopped itself (SIGSTOP from the test hook)."""
-  end = time.time() + timeout
-  while time.time() < end:
-    try:
-      with open(f'/proc/{proc.pid}/stat') as f:
-        if f.read().rsplit(')', 1)[1].split()[0] == 'T':
-          return
-    except FileNotFoundError:
-      pass
-    if proc.poll() is not None:
-      raise AssertionError(f'run ended (rc {proc.returncode}) before stopping:\n'
-                           f'{proc.stderr.read()[-3000:]}')
-    time.sleep(0.05)
-  proc.kill()
-  raise AssertionError('the run did not reach its stage')
-
-
 def _kill_at(workdir, stage, while_stopped=None):
   """The hook stops the run at `stage` (SIGSTOP); then the test kills it (SIGKILL)."""
   proc = subprocess.Popen(_cmd(workdir), cwd=ROOT, env=_env(f'{stage}:STOP'),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-  _stopped(proc)
+  run_outputs.stopped(proc)
   if while_stopped:
     while_stopped(proc)
   proc.kill()
